@@ -1,0 +1,83 @@
+"""MkDocs hook: share `assets/` and `examples/` with every language, self-hosted.
+
+- Files under `assets/` (figures, vendored KaTeX, CSS/JS) join each language's
+  build as `assets/...`, so pages link them as `../assets/figures/NAME.png`.
+- Example scripts in jupytext percent format (`# %%` cells) under `examples/`
+  become pages `examples/NAME.py`, rendered by mkdocs-jupyter. Each such page
+  gets download links, and its `.py` and `.ipynb` are written beside it.
+- mkdocs-jupyter's template loads MathJax and mermaid from cdnjs; those script
+  tags are removed (KaTeX from assets/ renders the math instead).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import jupytext
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_DIRS = ("assets", "examples")
+
+# mkdocs-jupyter's third-party scripts: MathJax 2 (+ its inline config) and mermaid's ES module.
+_THIRD_PARTY_SCRIPTS = re.compile(
+    r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>'
+    r'|<script type="text/x-mathjax-config">.*?</script>'
+    r'|<script type="module">(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>',
+    re.DOTALL,
+)
+
+
+def is_notebook_script(path: Path) -> bool:
+    """True for an example script written as `# %%` cells."""
+    if path.suffix != ".py" or path.name.startswith("_"):
+        return False
+    return any(line.startswith("# %%") for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def is_notebook_page(page: Page) -> bool:
+    return page.file.src_uri.startswith("examples/") and page.file.src_uri.endswith(".py")
+
+
+@event_priority(100)  # before mkdocs-jupyter wraps the notebook files
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for folder in SHARED_DIRS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if not path.is_file() or path.name == "README.md" or "__pycache__" in path.parts:
+                continue
+            if folder == "examples" and not is_notebook_script(path):
+                continue
+            rel = path.relative_to(ROOT).as_posix()
+            files.append(File(rel, str(ROOT), config.site_dir, config.use_directory_urls))
+    return files
+
+
+def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not is_notebook_page(page):
+        return html_content
+    i18n = config.extra["i18n"]
+    stem = Path(page.file.src_uri).stem
+    links = (
+        f'<p class="nb-downloads">'
+        f'<a href="{stem}.ipynb" download>{html.escape(i18n["download_notebook"])}</a>'
+        f'<a href="{stem}.py" download>{html.escape(i18n["download_script"])}</a></p>'
+    )
+    return links + html_content
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if not is_notebook_page(page):
+        return output
+    src = Path(page.file.abs_src_path)
+    dest = Path(page.file.abs_dest_path).parent
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / src.name).write_bytes(src.read_bytes())
+    notebook = jupytext.read(src)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    jupytext.write(notebook, dest / f"{src.stem}.ipynb", fmt="ipynb")
+    return _THIRD_PARTY_SCRIPTS.sub("", output)

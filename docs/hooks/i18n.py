@@ -1,0 +1,103 @@
+"""MkDocs hook: one `mkdocs build` (or `mkdocs serve`) makes every language.
+
+mkdocs.yml is the English site. After it is built, each config listed in
+`extra.i18n.others` (mkdocs.zh.yml) is built into `<site_dir>/<code>/` with its
+own plugins, theme language and search index. This sidesteps mkdocs-static-i18n,
+which stops mkdocs-jupyter from rendering notebook pages.
+
+Per page, the language switcher points at the same page in the other language,
+and nav labels are translated from `extra.i18n.nav_translations`. A label
+without a translation is a warning, so `--strict` fails on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+
+from jinja2 import Environment, pass_context
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.i18n")
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Translate section labels and explicit page labels of the nav."""
+    i18n = config.extra.get("i18n", {})
+    if i18n.get("code") == "en":
+        return nav
+    translations = i18n.get("nav_translations", {})
+
+    def translate(items) -> None:
+        for item in items:
+            # Pages without an explicit nav label take their title from their own H1.
+            if isinstance(item, (Section, Page)) and item.title:
+                if item.title in translations:
+                    item.title = translations[item.title]
+                else:
+                    log.warning("No '%s' translation for nav label %r", i18n.get("code"), item.title)
+            if isinstance(item, Section):
+                translate(item.children)
+
+    translate(nav.items)
+    return nav
+
+
+class PageLink(str):
+    """A link already relative to the page; the `url` template filter leaves it alone."""
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Make the `url` filter pass PageLink values through unchanged."""
+    original = env.filters["url"]
+
+    @pass_context
+    def url(context, value):
+        return value if isinstance(value, PageLink) else original(context, value)
+
+    env.filters["url"] = url
+    return env
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """Point the language switcher (and hreflang links) at this page in each language.
+
+    `extra.alternate[].link` is the other language's root relative to this
+    language's root (`zh/`, `../`); the href climbs from the page to its root first.
+    """
+    roots = config.extra.setdefault("_alternate_roots", config.extra.get("alternate", []))
+    links = []
+    for alt in roots:
+        href = posixpath.normpath("../" * page.url.count("/") + alt["link"] + page.url)
+        href = "./" if href == "." else href + ("/" if page.url.endswith("/") or not page.url else "")
+        links.append(dict(alt, link=PageLink(href)))
+    config.extra["alternate"] = links
+    return context
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    """Static templates (404.html) are not pages: link each language's root."""
+    config.extra["alternate"] = config.extra.get("_alternate_roots", config.extra.get("alternate", []))
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Build the other languages into subfolders of this site."""
+    root = Path(config.config_file_path).parent
+    for other in config.extra.get("i18n", {}).get("others", []):
+        sub = load_config(
+            str(root / other["config"]),
+            site_dir=str(Path(config.site_dir) / other["code"]),
+            strict=config.strict,
+        )
+        sub.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(sub)
+        finally:
+            sub.plugins.on_shutdown()

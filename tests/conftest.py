@@ -1,0 +1,56 @@
+"""Shared test setup: import paths, offline MNIST for snippets, and one strict site build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
+sys.path[:0] = [str(ROOT / "examples"), str(ROOT / "scripts")]
+
+import common
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make `keras.datasets.mnist.load_data()` read the local copy instead of downloading.
+
+    Snippets on the site call the standard Keras API; pytest-codeblocks runs them
+    in this process. Keras's loader fetches `mnist.npz` through `get_file`, so
+    answering that one call with the local file covers every alias of the API.
+    """
+    found = common.find_mnist()
+    if found is None:
+        return  # tests that need MNIST fail with the loader's own message
+    import keras.src.datasets.mnist as keras_mnist
+
+    real_get_file = keras_mnist.get_file
+
+    def get_file(fname=None, origin=None, **kwargs):
+        if fname == "mnist.npz":
+            return str(found)
+        return real_get_file(fname, origin, **kwargs)
+
+    keras_mnist.get_file = get_file
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, both languages, built once with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert not warnings, "\n".join(warnings)
+    return out

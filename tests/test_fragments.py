@@ -1,0 +1,29 @@
+"""The Markdown fragments in docs/generated are exactly what the generator produces."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import make_fragments
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_fragments_are_current() -> None:
+    rendered = make_fragments.render_all()
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in make_fragments.GENERATED.glob("*.md")}
+    assert on_disk == rendered, "run `python scripts/make_fragments.py` and commit docs/generated/"
+
+
+def test_every_fragment_is_used_in_both_languages() -> None:
+    for lang in ("en", "zh"):
+        text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / lang).rglob("*.md"))
+        used = set(re.findall(r'--8<-- "([^"]+)"', text))
+        assert used == set(make_fragments.FRAGMENTS), lang
+
+
+def test_worked_sums_match_scipy() -> None:
+    text = make_fragments.conv_sums()
+    results = [int(v) for v in re.findall(r"&&= (-?\d+)", text)]
+    assert results == [15, 10, 0, 10, 0, -10, 0, -10, -15]
