@@ -34,6 +34,28 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
+def import_keras():  # noqa: ANN201 - returns the keras module
+    """Import Keras on TensorFlow with TensorFlow's C++ start-up notices kept off the terminal.
+
+    TensorFlow 2.21 writes oneDNN and CUDA notices to stderr while it loads,
+    before TF_CPP_MIN_LOG_LEVEL takes effect; they would bury one-line error
+    messages. Python exceptions still surface as usual.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" not in sys.modules:
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            import tensorflow  # noqa: F401
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
+    import keras
+
+    return keras
+
+
 def mnist_candidates() -> list[Path]:
     """Where MNIST is looked for, in order, when no path is given."""
     places = [ROOT.parent / "shared" / "data" / "mnist.npz", ROOT / "data" / "mnist.npz", KERAS_CACHE]
@@ -69,10 +91,8 @@ def load_mnist(path: str | Path | None = None) -> Mnist:
     found = find_mnist(path)
     if found is not None:
         return read_mnist(found)
-    import keras  # the download below is Keras's own; it needs the network
-
-    try:
-        return keras.datasets.mnist.load_data()
+    try:  # Keras's own download: it needs the network
+        return import_keras().datasets.mnist.load_data()
     except Exception as exc:
         looked = ", ".join(str(p) for p in mnist_candidates())
         raise UsageError(

@@ -1,8 +1,8 @@
-"""Regenerate every figure in assets/figures by running the example scripts.
+"""Regenerate every figure and sample image the site shows, then the generated fragments.
 
-`python scripts/make_figures.py` reruns every example; `--missing` reruns only
-those whose figures are absent (what `make serve` does). The table below is the
-single list of which script writes which figure; the tests check it both ways.
+`python scripts/make_figures.py` reruns every generator; `--missing` reruns only
+those with an output missing (what `make serve` does). SOURCES is the single
+list of which script writes which file; the tests check it both ways.
 """
 
 from __future__ import annotations
@@ -10,32 +10,78 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ROOT / "assets" / "figures"
+FOLDERS = {"figures": "assets/figures", "samples": "assets/samples", "data": "docs/data"}
+LENET_FIGURES = ("lenet_curves", "lenet_confusion", "lenet_errors", "lenet_kernels", "lenet_feature_maps")
 
-# script in examples/ -> the figures (in assets/figures/) it writes
-FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
-    "conv_kernels.py": ("conv_kernels.png",),
-}
+
+@dataclass(frozen=True)
+class Source:
+    """A generator script, its arguments and the files it writes.
+
+    In `args`, {figures}, {samples} and {data} stand for the output folders and
+    {scratch} for a throw-away folder (models and logs the site does not show).
+    """
+
+    script: str
+    args: tuple[str, ...]
+    outputs: tuple[str, ...]  # "folder-key/file name"
+
+    def command(self, folders: dict[str, Path], scratch: Path) -> list[str]:
+        names = {**{k: str(v) for k, v in folders.items()}, "scratch": str(scratch)}
+        return [sys.executable, str(ROOT / self.script), *(a.format(**names) for a in self.args)]
+
+    def paths(self, folders: dict[str, Path]) -> list[Path]:
+        return [folders[o.split("/")[0]] / o.split("/", 1)[1] for o in self.outputs]
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("examples/conv_kernels.py", ("--out", "{figures}"), ("figures/conv_kernels.png",)),
+    Source(
+        "examples/lenet_mnist.py",
+        ("--out", "{scratch}", "--figures", "{figures}"),
+        tuple(f"figures/{name}.png" for name in LENET_FIGURES),
+    ),
+    Source(
+        "examples/mlp_vs_cnn.py",
+        ("--out", "{figures}", "--results", "{data}/mlp_vs_cnn.json"),
+        ("figures/mlp_vs_cnn_permuted.png", "data/mlp_vs_cnn.json"),
+    ),
+    Source(
+        "scripts/make_samples.py",
+        (
+            "--out",
+            "{samples}",
+        ),
+        tuple(
+            f"samples/{name}"
+            for name in ("7_scan.png", "2_blue_ink_offcentre.jpg", "1_chalk.png", "0_transparent.png", "4_photo.jpg")
+        ),
+    ),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--missing", action="store_true", help="only run scripts whose figures are missing")
+    parser.add_argument("--missing", action="store_true", help="only run generators with an output missing")
     args = parser.parse_args(argv)
-    for script, figures in FIGURE_SOURCES.items():
-        if args.missing and all((FIGURES / f).is_file() for f in figures):
+    folders = {key: ROOT / path for key, path in FOLDERS.items()}
+    for source in SOURCES:
+        if args.missing and all(p.is_file() for p in source.paths(folders)):
             continue
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--out", str(FIGURES)], check=False)
+        with tempfile.TemporaryDirectory() as scratch:
+            result = subprocess.run(source.command(folders, Path(scratch)), check=False)
         if result.returncode != 0:
-            print(f"error: examples/{script} failed (exit {result.returncode})", file=sys.stderr)
+            print(f"error: {source.script} failed (exit {result.returncode})", file=sys.stderr)
             return result.returncode
-        print(f"examples/{script}: {len(figures)} figure(s) in {time.perf_counter() - start:.1f} s")
-    return 0
+        print(f"{source.script}: {len(source.outputs)} file(s) in {time.perf_counter() - start:.1f} s")
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "make_fragments.py")], check=False).returncode
 
 
 if __name__ == "__main__":

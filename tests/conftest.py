@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
 sys.path[:0] = [str(ROOT / "examples"), str(ROOT / "scripts")]
 
 import common
@@ -26,6 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
     found = common.find_mnist()
     if found is None:
         return  # tests that need MNIST fail with the loader's own message
+    common.import_keras()
     import keras.src.datasets.mnist as keras_mnist
 
     real_get_file = keras_mnist.get_file
@@ -54,3 +54,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
     assert not warnings, "\n".join(warnings)
     return out
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One full default run of examples/lenet_mnist.py: its JSON summary, stdout and model path."""
+    out = tmp_path_factory.mktemp("lenet")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "lenet_mnist.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    return {"summary": summary, "stdout": result.stdout, "model": out / "lenet.keras", "out": out}
