@@ -42,6 +42,12 @@ class Source:
 
 SOURCES: tuple[Source, ...] = (
     Source("examples/conv_kernels.py", ("--out", "{figures}"), ("figures/conv_kernels.png",)),
+    Source("examples/padding_stride.py", ("--out", "{figures}"), ("figures/padding_modes.png",)),
+    Source("examples/pooling.py", ("--out", "{figures}"), ("figures/pooling.png",)),
+    Source("examples/activations.py", ("--out", "{figures}"), ("figures/activations.png",)),
+    Source(
+        "examples/learning.py", ("--out", "{figures}"), ("figures/gradient_descent.png", "figures/learned_kernel.png")
+    ),
     Source(
         "examples/lenet_mnist.py",
         ("--out", "{scratch}", "--figures", "{figures}"),

@@ -45,7 +45,7 @@ def conv_flipped_kernel() -> str:
 
 
 def conv_sums() -> str:
-    """All nine sums of the valid convolution, term by term."""
+    """All nine sums of the valid convolution, result first (narrow screens), then term by term."""
     flipped = np.rot90(KERNEL, 2)
     out = convolve2d(IMAGE, KERNEL, mode="valid")
     lines = []
@@ -54,7 +54,7 @@ def conv_sums() -> str:
             window = IMAGE[i : i + 3, j : j + 3]
             terms = " + ".join(f"{x}\\cdot{_num(k)}" for x, k in zip(window.ravel(), flipped.ravel(), strict=True))
             assert int((window * flipped).sum()) == out[i, j]
-            lines.append(f"y_{{{i},{j}}} &= {terms} &&= {out[i, j]}")
+            lines.append(f"y_{{{i},{j}}} = {out[i, j]} &= {terms}")
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$\n"
 
 
@@ -75,7 +75,7 @@ TEXT = {
         "default": "default (this course)",
         "measured": "Measured on {date}: {cpu}, {cores} cores, Python {python}, TensorFlow {tensorflow}, "
         "Keras {keras}; {n} seeds per configuration, run alternately, each in a fresh process by "
-        "`scripts/benchmark_lenet.py`. Training time divided by the seed preset's: **{ratio}**.",
+        "`scripts/benchmark_lenet.py`. Training time divided by the seed preset's, per seed (median): **{ratio}**.",
         "mlp": ("Model", "Parameters", "Test accuracy", "Test accuracy, pixels shuffled"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "Both trained with the default recipe ({epochs} epochs), seed {seed}.",
@@ -88,7 +88,7 @@ TEXT = {
         "default": "默认配置（本课程）",
         "measured": "测量于 {date}：{cpu}，{cores} 核，Python {python}，TensorFlow {tensorflow}，"
         "Keras {keras}；每种配置 {n} 个随机种子，由 `scripts/benchmark_lenet.py` 交替运行，"
-        "每次都是新进程。训练时间与 seed 配置之比：**{ratio}**。",
+        "每次都是新进程。同一种子下训练时间与 seed 配置之比（中位数）：**{ratio}**。",
         "mlp": ("模型", "参数量", "测试准确率", "测试准确率（像素打乱后）"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "两个模型使用相同的默认训练方案（{epochs} 轮），随机种子 {seed}。",

@@ -18,6 +18,10 @@ EXAMPLES = sorted(f"examples/{p.name}" for p in (ROOT / "examples").glob("*.py")
 # Arguments that make each generator finish in seconds. Every generator needs an entry.
 FAST_ARGS: dict[str, list[str]] = {
     "examples/conv_kernels.py": ["--size", "64"],
+    "examples/padding_stride.py": [],
+    "examples/pooling.py": [],
+    "examples/activations.py": [],
+    "examples/learning.py": [],
     "examples/lenet_mnist.py": ["--smoke"],
     "examples/mlp_vs_cnn.py": ["--smoke"],
     "scripts/make_samples.py": [],
@@ -90,7 +94,9 @@ def test_bad_arguments_fail_with_a_short_message() -> None:
     assert "--size" in result.stderr
 
 
-@pytest.mark.parametrize("script", ["examples/lenet_mnist.py", "examples/mlp_vs_cnn.py", "scripts/make_samples.py"])
+@pytest.mark.parametrize(
+    "script", ["examples/lenet_mnist.py", "examples/mlp_vs_cnn.py", "examples/pooling.py", "scripts/make_samples.py"]
+)
 def test_missing_mnist_is_one_clear_line(script: str, tmp_path: Path) -> None:
     result = run(script, "--data", str(tmp_path / "absent.npz"), "--out", str(tmp_path / "out"))
     assert result.returncode == 2

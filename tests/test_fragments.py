@@ -26,5 +26,5 @@ def test_every_fragment_is_used_in_its_language() -> None:
 
 def test_worked_sums_match_scipy() -> None:
     text = make_fragments.conv_sums()
-    results = [int(v) for v in re.findall(r"&&= (-?\d+)", text)]
+    results = [int(v) for v in re.findall(r"\} = (-?\d+) &=", text)]
     assert results == [15, 10, 0, 10, 0, -10, 0, -10, -15]

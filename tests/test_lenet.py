@@ -58,6 +58,7 @@ def test_seed_preset_is_the_2019_lesson() -> None:
     seed = lenet_mnist.PRESETS["seed"]
     assert (seed.model, seed.epochs, seed.batch_size, seed.learning_rate) == ("seed", 2, 128, 1e-3)
     assert (seed.schedule, seed.label_smoothing, seed.validation) == ("constant", 0.0, "test")
+    assert (seed.steps_per_execution, seed.validation_batch_size) == (1, None)  # Keras defaults, as in 2019
     model = lenet_mnist.build_seed()
     assert [layer.output.shape[1:] for layer in model.layers[:5]] == [
         (24, 24, 6),

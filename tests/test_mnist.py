@@ -72,3 +72,15 @@ def test_atomic_path_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
         raise RuntimeError("interrupted")
     assert target.read_text() == "good"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_path_gives_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        with common.atomic_path(tmp_path / "figure.png") as tmp:
+            tmp.write_bytes(b"png")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "figure.png").stat().st_mode & 0o777 == 0o644

@@ -4,7 +4,8 @@
   build as `assets/...`, so pages link them as `../assets/figures/NAME.png`.
 - Example scripts in jupytext percent format (`# %%` cells) under `examples/`
   become pages `examples/NAME.py`, rendered by mkdocs-jupyter. Each such page
-  gets download links, and its `.py` and `.ipynb` are written beside it.
+  gets download links, and its `.py`, its `.ipynb` and the example modules it
+  imports (`common.py`, ...) are written beside it.
 - mkdocs-jupyter's template loads MathJax and mermaid from cdnjs; those script
   tags are removed (KaTeX from assets/ renders the math instead).
 """
@@ -57,17 +58,34 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def local_imports(script: Path) -> list[Path]:
+    """Modules from the same folder that `script` imports, directly or through each other."""
+    found: list[Path] = []
+    pending = [script]
+    while pending:
+        source = pending.pop().read_text(encoding="utf-8")
+        for name in re.findall(r"^(?:from|import) (\w+)", source, flags=re.MULTILINE):
+            module = script.parent / f"{name}.py"
+            if module.is_file() and module != script and module not in found:
+                found.append(module)
+                pending.append(module)
+    return sorted(found)
+
+
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not is_notebook_page(page):
         return html_content
     i18n = config.extra["i18n"]
-    stem = Path(page.file.src_uri).stem
-    links = (
-        f'<p class="nb-downloads">'
-        f'<a href="{stem}.ipynb" download>{html.escape(i18n["download_notebook"])}</a>'
-        f'<a href="{stem}.py" download>{html.escape(i18n["download_script"])}</a></p>'
-    )
-    return links + html_content
+    script = Path(page.file.abs_src_path)
+    links = [
+        f'<a href="{script.stem}.ipynb" download>{html.escape(i18n["download_notebook"])}</a>',
+        f'<a href="{script.name}" download>{html.escape(i18n["download_script"])}</a>',
+    ]
+    needs = local_imports(script)
+    if needs:
+        modules = ", ".join(f'<a href="{m.name}" download><code>{m.name}</code></a>' for m in needs)
+        links.append(f"{html.escape(i18n['download_needs'])} {modules}")
+    return f'<p class="nb-downloads">{"".join(f"<span>{link}</span>" for link in links)}</p>' + html_content
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -76,7 +94,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     src = Path(page.file.abs_src_path)
     dest = Path(page.file.abs_dest_path).parent
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / src.name).write_bytes(src.read_bytes())
+    for path in [src, *local_imports(src)]:
+        (dest / path.name).write_bytes(path.read_bytes())
     notebook = jupytext.read(src)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     jupytext.write(notebook, dest / f"{src.stem}.ipynb", fmt="ipynb")
