@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -28,7 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from common import FIGURES, save_figure
+from common import FIGURES, ArgumentParser, save_figure
 
 # %% [markdown]
 # ## The functions
@@ -85,7 +84,7 @@ def plot(limit: float = 6.0) -> Figure:
 
 # %%
 def main(argv: list[str] | None = None) -> dict[str, str]:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=FIGURES, help="folder for activations.png (default: %(default)s)")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -5,6 +5,7 @@ Keep this file beside the example you run; the scripts import it as `common`.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
@@ -32,6 +33,13 @@ def fail(message: str) -> NoReturn:
     """Print `error: message` to stderr and exit with status 2."""
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one-line errors, `prog: error: message (see --help)`, and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def import_keras():  # noqa: ANN201 - returns the keras module
@@ -99,6 +107,22 @@ def load_mnist(path: str | Path | None = None) -> Mnist:
             f"MNIST not found (looked in {looked}) and the download failed ({type(exc).__name__}).\n"
             "Pass --data PATH/TO/mnist.npz, set MNIST_PATH, or run keras.datasets.mnist.load_data() once online."
         ) from None
+
+
+def use_local_mnist(path: Path) -> None:
+    """Make `keras.datasets.mnist.load_data()` read `path` instead of downloading it.
+
+    Keras's loader fetches `mnist.npz` through `get_file`; answering that one call
+    covers every alias of the API. Import Keras (with the backend you want) first.
+    """
+    import keras.src.datasets.mnist as keras_mnist
+
+    real_get_file = keras_mnist.get_file
+
+    def get_file(fname=None, origin=None, **kwargs):  # noqa: ANN001 - Keras's own signature
+        return str(path) if fname == "mnist.npz" else real_get_file(fname, origin, **kwargs)
+
+    keras_mnist.get_file = get_file
 
 
 @contextlib.contextmanager

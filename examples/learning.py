@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.lib.stride_tricks import sliding_window_view
 
-from common import FIGURES, save_figure
+from common import FIGURES, ArgumentParser, save_figure
 
 # %% [markdown]
 # ## Softmax regression by gradient descent
@@ -176,7 +175,7 @@ def plot_learned_kernel(target: np.ndarray, start: np.ndarray, learned: np.ndarr
 
 # %%
 def main(argv: list[str] | None = None) -> dict[str, str]:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=FIGURES, help="folder for the two figures (default: %(default)s)")
     args = parser.parse_args(argv)
     written = {}

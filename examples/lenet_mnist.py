@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from common import ROOT, UsageError, atomic_path, fail, import_keras, load_mnist, save_figure
+from common import ROOT, ArgumentParser, UsageError, atomic_path, fail, import_keras, load_mnist, save_figure
 
 keras = import_keras()  # `import keras`, minus TensorFlow's start-up chatter on stderr
 layers = keras.layers
@@ -335,7 +335,7 @@ def write_outputs(model: keras.Model, history: dict, x_test: np.ndarray, y_test:
 
 # %%
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument(
         "--preset", choices=sorted(PRESETS), default="default", help="configuration (default: %(default)s)"
     )

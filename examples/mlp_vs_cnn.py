@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import replace
@@ -33,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from common import ROOT, UsageError, atomic_path, fail, import_keras, load_mnist, save_figure
+from common import ROOT, ArgumentParser, UsageError, atomic_path, fail, import_keras, load_mnist, save_figure
 from lenet_mnist import PRESETS, prepare, train
 
 keras = import_keras()  # `import keras`, minus TensorFlow's start-up chatter on stderr
@@ -112,7 +111,7 @@ def compare(data: tuple, seed: int = 0, smoke: bool = False) -> dict:
 
 # %%
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, help="path to mnist.npz (default: look in the usual places)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the figure (default: %(default)s)")
     parser.add_argument("--results", type=Path, help="also write the results as JSON to this file")

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from scipy.signal import convolve2d
 
-from common import FIGURES, save_figure
+from common import FIGURES, ArgumentParser, save_figure
 
 # %% [markdown]
 # ## The data
@@ -163,7 +162,7 @@ def plot(modes: dict[str, tuple[np.ndarray, np.ndarray, int]], k: int) -> Figure
 
 # %%
 def main(argv: list[str] | None = None) -> dict[str, str]:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=FIGURES, help="folder for padding_modes.png (default: %(default)s)")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d
 
-from common import FIGURES, UsageError, fail, load_mnist, save_figure
+from common import FIGURES, ArgumentParser, UsageError, fail, load_mnist, save_figure
 
 # %% [markdown]
 # ## Pooling and the edge feature map
@@ -117,7 +116,7 @@ def plot(digit: np.ndarray) -> Figure:
 
 # %%
 def main(argv: list[str] | None = None) -> dict[str, str]:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=FIGURES, help="folder for pooling.png (default: %(default)s)")
     parser.add_argument("--data", type=Path, help="path to mnist.npz (default: look in the usual places)")
     parser.add_argument("--index", type=int, default=0, help="which MNIST test digit to shift (default: %(default)s)")

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
-from common import ROOT, UsageError, atomic_path, fail, import_keras
+from common import ROOT, ArgumentParser, UsageError, atomic_path, fail, import_keras
 
 DEFAULT_MODEL = ROOT / "runs" / "lenet" / "lenet.keras"
 MIN_CONTRAST = 40  # grey levels between ink and paper below which there is no digit
@@ -121,7 +120,7 @@ def top3(probabilities: np.ndarray) -> list[dict]:
 
 # %%
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = ArgumentParser(description=__doc__)
     parser.add_argument("images", nargs="+", type=Path, help="PNG or JPEG files, one digit each")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the .keras model (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per image")

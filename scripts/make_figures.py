@@ -54,6 +54,11 @@ SOURCES: tuple[Source, ...] = (
         tuple(f"figures/{name}.png" for name in LENET_FIGURES),
     ),
     Source(
+        "examples/architectures.py",
+        ("--out", "{figures}"),
+        ("figures/lenet5_c3_table.png", "figures/alexnet_budget.png"),
+    ),
+    Source(
         "examples/mlp_vs_cnn.py",
         ("--out", "{figures}", "--results", "{data}/mlp_vs_cnn.json"),
         ("figures/mlp_vs_cnn_permuted.png", "data/mlp_vs_cnn.json"),

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +79,40 @@ TEXT = {
         "mlp": ("Model", "Parameters", "Test accuracy", "Test accuracy, pixels shuffled"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "Both trained with the default recipe ({epochs} epochs), seed {seed}.",
+        "lenet1998": ("Layer", "Type", "Output shape", "Trainable parameters", "Connections"),
+        "lenet1998_fixed": "The output layer's {fixed} weights are fixed, not trained.",
+        "alexnet": ("Layer", "Type", "Output shape", "Parameters", "Multiply-accumulates"),
+        "alexnet_note": "The five convolutional layers hold {conv_params} of the parameters and do {conv_macs} of "
+        "the multiply-accumulates; `fc6` alone holds {fc6} of the parameters.",
+        "compare_note": "AlexNet has {params} times as many trainable parameters as LeNet-5 (1998), and needs {macs} "
+        "times as many multiply-accumulates per image. Parameters are trainable ones; multiply-accumulates are counted "
+        "in the convolutional and dense layers.",
+        "compare": ("Network", "Input", "Conv layers", "Dense layers", "Parameters", "Multiply-accumulates per image"),
+        "compare_names": {
+            "lenet1998": "LeNet-5 (1998)",
+            "lenet_course": "LeNet-5, this course's version",
+            "alexnet": "AlexNet (2012), two GPUs",
+            "alexnet_one_tower": "AlexNet, same layers on one device",
+            "vgg16": "VGG-16 (2014)",
+            "resnet50": "ResNet-50 (2015)",
+        },
+        "frameworks": (
+            "Implementation",
+            "Versions",
+            "Parameters",
+            "First epoch",
+            "Later epochs (median)",
+            "Test accuracy (median)",
+        ),
+        "frameworks_names": {
+            "keras-tensorflow": "Keras on TensorFlow",
+            "keras-jax": "Keras on JAX",
+            "keras-torch": "Keras on PyTorch",
+            "pytorch": "PyTorch",
+        },
+        "frameworks_note": "Measured on {date}: {cpu}, {cores} cores, no GPU; {epochs} epochs, batch size 128, "
+        "Adam with learning rate 0.001; {repeats} runs of each implementation, each in a fresh process, "
+        "by `scripts/benchmark_frameworks.py`. The first epoch includes start-up work such as tracing and compiling.",
     },
     "zh": {
         "layers": ("层", "类型", "输出形状", "参数量", "参数量的由来"),
@@ -92,6 +126,32 @@ TEXT = {
         "mlp": ("模型", "参数量", "测试准确率", "测试准确率（像素打乱后）"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "两个模型使用相同的默认训练方案（{epochs} 轮），随机种子 {seed}。",
+        "lenet1998": ("层", "类型", "输出形状", "可训练参数", "连接数"),
+        "lenet1998_fixed": "输出层的 {fixed} 个权重是固定的，不参与训练。",
+        "alexnet": ("层", "类型", "输出形状", "参数量", "乘加次数"),
+        "alexnet_note": "五个卷积层只占参数量的 {conv_params}，却承担了 {conv_macs} 的乘加运算；"
+        "仅 `fc6` 一层就占参数量的 {fc6}。",
+        "compare_note": "AlexNet 的可训练参数是 LeNet-5（1998）的 {params} 倍，每张图像的乘加次数是它的 {macs} 倍。"
+        "参数量只计可训练参数；乘加次数只统计卷积层和全连接层。",
+        "compare": ("网络", "输入", "卷积层", "全连接层", "参数量", "每张图像的乘加次数"),
+        "compare_names": {
+            "lenet1998": "LeNet-5（1998）",
+            "lenet_course": "LeNet-5，本课程的版本",
+            "alexnet": "AlexNet（2012），双 GPU",
+            "alexnet_one_tower": "AlexNet，同样的层放在一个设备上",
+            "vgg16": "VGG-16（2014）",
+            "resnet50": "ResNet-50（2015）",
+        },
+        "frameworks": ("实现", "版本", "参数量", "第一轮", "其余各轮（中位数）", "测试准确率（中位数）"),
+        "frameworks_names": {
+            "keras-tensorflow": "Keras + TensorFlow 后端",
+            "keras-jax": "Keras + JAX 后端",
+            "keras-torch": "Keras + PyTorch 后端",
+            "pytorch": "PyTorch",
+        },
+        "frameworks_note": "测量于 {date}：{cpu}，{cores} 核，无 GPU；训练 {epochs} 轮，批大小 128，"
+        "Adam 优化器，学习率 0.001；每种实现由 `scripts/benchmark_frameworks.py` 运行 {repeats} 次，"
+        "每次都是新进程。第一轮包含追踪、编译等启动开销。",
     },
 }
 
@@ -163,6 +223,102 @@ def mlp_results(lang: str) -> str:
     return _table(t["mlp"], rows) + "\n" + t["mlp_note"].format(**record) + "\n"
 
 
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(map(str, shape))
+
+
+@cache
+def _networks() -> dict:
+    """The networks of the architecture lessons, built once: name -> (model, input description)."""
+    import architectures
+    import lenet_mnist
+
+    keras = architectures.keras
+    return {
+        "lenet1998": (architectures.build_lenet5_1998(), "32×32×1"),
+        "lenet_course": (lenet_mnist.build_lenet5(), "28×28×1"),
+        "alexnet": (architectures.build_alexnet(groups=2), "227×227×3"),
+        "alexnet_one_tower": (architectures.build_alexnet(groups=1), "227×227×3"),
+        "vgg16": (keras.applications.VGG16(weights=None), "224×224×3"),
+        "resnet50": (keras.applications.ResNet50(weights=None), "224×224×3"),
+    }
+
+
+def _counts(name: str) -> list:
+    import architectures
+
+    return architectures.count_model(_networks()[name][0])
+
+
+def lenet1998_layers(lang: str) -> str:
+    """LeNet-5 as published: per-layer shapes, trainable parameters and the paper's connection counts."""
+    t, counts = TEXT[lang], _counts("lenet1998")
+    rows = [(f"`{c.name}`", c.kind, _shape(c.shape), f"{c.params:,}", f"{c.connections:,}") for c in counts]
+    params, connections = sum(c.params for c in counts), sum(c.connections for c in counts)
+    rows.append((f"**{t['total']}**", "", "", f"**{params:,}**", f"**{connections:,}**"))
+    fixed = _networks()["lenet1998"][0].count_params() - sum(c.params for c in counts)
+    return _table(t["lenet1998"], rows) + "\n" + t["lenet1998_fixed"].format(fixed=f"{fixed:,}") + "\n"
+
+
+def alexnet_layers(lang: str) -> str:
+    """AlexNet as published: per-layer shapes, parameters and multiply-accumulates."""
+    t, counts = TEXT[lang], _counts("alexnet")
+    rows = [(f"`{c.name}`", c.kind, _shape(c.shape), f"{c.params:,}", f"{c.macs:,}") for c in counts]
+    params, macs = sum(c.params for c in counts), sum(c.macs for c in counts)
+    rows.append((f"**{t['total']}**", "", "", f"**{params:,}**", f"**{macs:,}**"))
+    convs = [c for c in counts if c.kind == "Conv2D"]
+    note = t["alexnet_note"].format(
+        conv_params=f"{sum(c.params for c in convs) / params:.1%}",
+        conv_macs=f"{sum(c.macs for c in convs) / macs:.1%}",
+        fc6=f"{next(c.params for c in counts if c.name == 'fc6') / params:.1%}",
+    )
+    return _table(t["alexnet"], rows) + "\n" + note + "\n"
+
+
+def architectures_compare(lang: str) -> str:
+    """Input, depth, parameters and compute of LeNet-5, AlexNet, VGG-16 and ResNet-50."""
+    t, rows, totals = TEXT[lang], [], {}
+    for name, (_, shape) in _networks().items():
+        counts = _counts(name)
+        convs = sum(c.kind in ("Conv2D", "PartialConv2D") for c in counts)
+        dense = sum(c.kind in ("Dense", "EuclideanRBF") for c in counts)
+        params, macs = sum(c.params for c in counts), sum(c.macs for c in counts)
+        rows.append((t["compare_names"][name], shape, convs, dense, f"{params:,}", f"{macs:,}"))
+        totals[name] = params, macs
+    note = t["compare_note"].format(
+        params=f"{totals['alexnet'][0] / totals['lenet1998'][0]:,.0f}",
+        macs=f"{totals['alexnet'][1] / totals['lenet1998'][1]:,.0f}",
+    )
+    return _table(t["compare"], rows) + "\n" + note + "\n"
+
+
+def frameworks_results(lang: str) -> str:
+    """The frameworks benchmark: the same LeNet-5 in each implementation, timed on one machine."""
+    record = json.loads((DATA / "frameworks_benchmark.json").read_text(encoding="utf-8"))
+    t, summary, versions = TEXT[lang], record["summary"], record["versions"]
+    from benchmark_frameworks import IMPLEMENTATIONS
+
+    rows = []
+    for name, s in summary.items():
+        used = ", ".join(f"{p} {versions[p]}" for p in IMPLEMENTATIONS[name][2])
+        rows.append(
+            (
+                t["frameworks_names"][name],
+                used,
+                f"{s['params']:,}",
+                f"{s['first_epoch_seconds']:.1f} s",
+                f"{s['epoch_seconds']:.1f} s",
+                f"{s['median_accuracy']:.2%}",
+            )
+        )
+    epochs = {s["epochs"] for s in summary.values()}
+    assert len(epochs) == 1, "every implementation must train for the same number of epochs"
+    note = t["frameworks_note"].format(
+        **record["machine"], date=record["date"], repeats=record["repeats"], epochs=epochs.pop()
+    )
+    return _table(t["frameworks"], rows) + "\n" + note + "\n"
+
+
 FRAGMENTS: dict[str, Callable[[], str]] = {
     "conv_flipped_kernel.md": conv_flipped_kernel,
     "conv_sums.md": conv_sums,
@@ -172,6 +328,10 @@ for _lang in LANGS:
     FRAGMENTS[f"seed_layers.{_lang}.md"] = partial(layer_table, "seed", _lang)
     FRAGMENTS[f"lenet_results.{_lang}.md"] = partial(lenet_results, _lang)
     FRAGMENTS[f"mlp_results.{_lang}.md"] = partial(mlp_results, _lang)
+    FRAGMENTS[f"lenet1998_layers.{_lang}.md"] = partial(lenet1998_layers, _lang)
+    FRAGMENTS[f"alexnet_layers.{_lang}.md"] = partial(alexnet_layers, _lang)
+    FRAGMENTS[f"architectures_compare.{_lang}.md"] = partial(architectures_compare, _lang)
+    FRAGMENTS[f"frameworks_results.{_lang}.md"] = partial(frameworks_results, _lang)
 
 
 def render_all() -> dict[str, str]:

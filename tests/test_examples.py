@@ -24,6 +24,7 @@ FAST_ARGS: dict[str, list[str]] = {
     "examples/learning.py": [],
     "examples/lenet_mnist.py": ["--smoke"],
     "examples/mlp_vs_cnn.py": ["--smoke"],
+    "examples/architectures.py": [],
     "scripts/make_samples.py": [],
 }
 HAND_MADE = ROOT / "assets" / "brand"  # logo and favicon: the only images not generated
