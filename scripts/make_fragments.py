@@ -112,7 +112,7 @@ TEXT = {
         },
         "frameworks_note": "Measured on {date}: {cpu}, {cores} cores, no GPU; {epochs} epochs, batch size 128, "
         "Adam with learning rate 0.001; {repeats} runs of each implementation, each in a fresh process, "
-        "by `scripts/benchmark_frameworks.py`. The first epoch includes start-up work such as tracing and compiling.",
+        "by `scripts/benchmark_frameworks.py`.",
     },
     "zh": {
         "layers": ("层", "类型", "输出形状", "参数量", "参数量的由来"),
@@ -151,7 +151,7 @@ TEXT = {
         },
         "frameworks_note": "测量于 {date}：{cpu}，{cores} 核，无 GPU；训练 {epochs} 轮，批大小 128，"
         "Adam 优化器，学习率 0.001；每种实现由 `scripts/benchmark_frameworks.py` 运行 {repeats} 次，"
-        "每次都是新进程。第一轮包含追踪、编译等启动开销。",
+        "每次都是新进程。",
     },
 }
 
