@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING ?= 1
 
 help:
 	@echo "make serve    serve both languages at http://$(HOST):$(PORT)/ with live reload"
-	@echo "make test     run the whole test suite (snippets, examples, strict build, site checks)"
+	@echo "make test     run the whole test suite (snippets, examples, strict build, site checks in Chromium)"
 	@echo "make build    write the static site for both languages into site/ (strict)"
 	@echo "make figures  regenerate every figure in assets/figures from the example scripts"
 	@echo "make clean    remove site/, caches and .venv"
@@ -33,6 +33,7 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 test: $(STAMP)
+	bash scripts/install_browser.sh
 	$(BIN)/python -m pytest
 
 figures: $(STAMP)

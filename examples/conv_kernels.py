@@ -88,8 +88,11 @@ def plot(image: np.ndarray, results: dict[str, np.ndarray]) -> Figure:
 
 
 def save_grey(fig: Figure, target: Path) -> Path:
-    """Save the figure as an 8-bit greyscale PNG: every pixel is grey, so it loses nothing and is half the size."""
-    path = save_figure(fig, target, dpi=100, bbox_inches="tight")
+    """Save the figure as an 8-bit greyscale PNG: every pixel is grey, so it loses nothing and is half the size.
+
+    80 dpi keeps the photographs at about their own resolution (256 pixels) and the lesson page light.
+    """
+    path = save_figure(fig, target, dpi=80, bbox_inches="tight")
     with Image.open(path) as rgba, atomic_path(path) as tmp:
         rgba.convert("L").save(tmp, format="PNG", optimize=True)
     return path

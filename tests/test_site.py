@@ -216,3 +216,9 @@ def test_search_finds_english_words(site: Path) -> None:
 def test_search_finds_chinese_terms_as_whole_words(site: Path) -> None:
     tokens = search_tokens(site, "zh", "lessons/convolution/")
     assert {"卷积核", "互相关", "卷积"} <= tokens
+
+
+def test_search_index_stores_chinese_as_utf8(site: Path) -> None:
+    raw = (site / "zh" / "search" / "search_index.json").read_bytes()
+    assert "卷积核".encode() in raw  # not "\u5377\u79ef\u6838": half the bytes on every page load
+    assert json.loads(raw)["docs"]

@@ -8,11 +8,14 @@
   imports (`common.py`, ...) are written beside it.
 - mkdocs-jupyter's template loads MathJax and mermaid from cdnjs; those script
   tags are removed (KaTeX from assets/ renders the math instead).
+- The search index is rewritten as plain UTF-8: with JSON's `\\uXXXX` escapes a
+  Chinese character takes 6 bytes instead of 3, and every page loads the index.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -100,3 +103,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     jupytext.write(notebook, dest / f"{src.stem}.ipynb", fmt="ipynb")
     return _THIRD_PARTY_SCRIPTS.sub("", output)
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.is_file():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

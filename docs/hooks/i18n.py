@@ -8,12 +8,18 @@ which stops mkdocs-jupyter from rendering notebook pages.
 Per page, the language switcher points at the same page in the other language,
 and nav labels are translated from `extra.i18n.nav_translations`. A label
 without a translation is a warning, so `--strict` fails on it.
+
+Material also writes `extra.alternate` into `<link rel="alternate">` tags and its
+JavaScript fetches `sitemap.xml` beside each of them, expecting a language root.
+Here they point at pages, so every page would request a missing file; the tags
+are dropped (the language menu already links the same page in each language).
 """
 
 from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from pathlib import Path
 
 from jinja2 import Environment, pass_context
@@ -25,6 +31,8 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.i18n")
+
+_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -79,6 +87,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
         links.append(dict(alt, link=PageLink(href)))
     config.extra["alternate"] = links
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Drop the `<link rel="alternate">` tags, so Material fetches no `sitemap.xml` beside a page."""
+    return _ALTERNATE_LINK.sub("", output)
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
