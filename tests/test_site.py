@@ -141,6 +141,18 @@ def test_notebook_pages_are_rendered(site: Path, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_notebook_css_is_one_shared_file(site: Path, lang: str) -> None:
+    notebooks = [p for rel, p in pages(site, lang).items() if rel.startswith("examples/")]
+    css = site / LANGS[lang] / "assets" / "css" / "notebook.css"
+    assert ".jupyter-wrapper" in css.read_text(encoding="utf-8")
+    for path in notebooks:
+        text = path.read_text(encoding="utf-8")
+        assert '<style type="text/css">' not in text, path
+        assert 'href="../../assets/css/notebook.css"' in text, path
+        assert len(text) < 300_000, f"{path}: {len(text):,} bytes"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_nothing_is_loaded_from_another_host(site: Path, lang: str) -> None:
     bad = []
     for rel, path in pages(site, lang).items():

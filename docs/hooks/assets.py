@@ -8,6 +8,9 @@
   imports (`common.py`, ...) are written beside it.
 - mkdocs-jupyter's template loads MathJax and mermaid from cdnjs; those script
   tags are removed (KaTeX from assets/ renders the math instead).
+- mkdocs-jupyter also inlines about 600 KB of JupyterLab CSS into every notebook
+  page; it moves into one shared `assets/css/notebook.css`, which the browser
+  caches, so a second example page does not download it again.
 - The search index is rewritten as plain UTF-8: with JSON's `\\uXXXX` escapes a
   Chinese character takes 6 bytes instead of 3, and every page loads the index.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -35,6 +39,8 @@ _THIRD_PARTY_SCRIPTS = re.compile(
     r'|<script type="module">(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>',
     re.DOTALL,
 )
+_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
+NOTEBOOK_CSS = "assets/css/notebook.css"
 
 
 def is_notebook_script(path: Path) -> bool:
@@ -102,7 +108,23 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     notebook = jupytext.read(src)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     jupytext.write(notebook, dest / f"{src.stem}.ipynb", fmt="ipynb")
-    return _THIRD_PARTY_SCRIPTS.sub("", output)
+    return shared_notebook_css(_THIRD_PARTY_SCRIPTS.sub("", output), page, config)
+
+
+def shared_notebook_css(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Move the notebook's inline <style> blocks, in order, into NOTEBOOK_CSS and link it where the first stood.
+
+    The blocks come from mkdocs-jupyter's template and are the same on every notebook page.
+    """
+    blocks = _STYLE.findall(output)
+    if not blocks:
+        return output
+    css = Path(config.site_dir) / NOTEBOOK_CSS
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text("\n".join(blocks), encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{posixpath.relpath(NOTEBOOK_CSS, page.url)}">'
+    first = _STYLE.search(output)
+    return output[: first.start()] + link + _STYLE.sub("", output[first.start() :])
 
 
 @event_priority(-100)  # after the search plugin has written its index
