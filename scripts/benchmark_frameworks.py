@@ -49,10 +49,17 @@ def run_snippet(name: str, mnist: str) -> dict:
     common.use_local_mnist(Path(mnist))
     ns = runpy.run_path(str(SNIPPETS / snippet))
     model = ns["model"]
-    params = model.count_params() if isinstance(model, keras.Model) else sum(p.numel() for p in model.parameters())
+    if isinstance(model, keras.Model):
+        params = model.count_params()
+        learning_rate = keras.ops.convert_to_numpy(model.optimizer.learning_rate)
+    else:
+        params = sum(p.numel() for p in model.parameters())
+        learning_rate = ns["optimizer"].param_groups[0]["lr"]
     return {
         "implementation": name,
         "params": int(params),
+        "batch_size": int(ns["BATCH_SIZE"]),
+        "learning_rate": round(float(learning_rate), 9),  # Keras keeps it as float32
         "epoch_seconds": [round(s, 3) for s in ns["epoch_seconds"]],
         "test_accuracy": round(float(ns["test_accuracy"]), 4),
     }
@@ -86,6 +93,8 @@ def summarise(runs: list[dict]) -> dict:
             "min_accuracy": min(r["test_accuracy"] for r in mine),
             "params": mine[0]["params"],
             "epochs": len(mine[0]["epoch_seconds"]),
+            "batch_size": mine[0]["batch_size"],
+            "learning_rate": mine[0]["learning_rate"],
         }
     return out
 

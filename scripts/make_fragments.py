@@ -110,9 +110,9 @@ TEXT = {
             "keras-torch": "Keras on PyTorch",
             "pytorch": "PyTorch",
         },
-        "frameworks_note": "Measured on {date}: {cpu}, {cores} cores, no GPU; {epochs} epochs, batch size 128, "
-        "Adam with learning rate 0.001; {repeats} runs of each implementation, each in a fresh process, "
-        "by `scripts/benchmark_frameworks.py`.",
+        "frameworks_note": "Measured on {date}: {cpu}, {cores} cores, no GPU; {epochs} epochs, "
+        "batch size {batch_size}, Adam with learning rate {learning_rate:g}; {repeats} runs of each implementation, "
+        "each in a fresh process, by `scripts/benchmark_frameworks.py`.",
     },
     "zh": {
         "layers": ("层", "类型", "输出形状", "参数量", "参数量的由来"),
@@ -149,8 +149,8 @@ TEXT = {
             "keras-torch": "Keras + PyTorch 后端",
             "pytorch": "PyTorch",
         },
-        "frameworks_note": "测量于 {date}：{cpu}，{cores} 核，无 GPU；训练 {epochs} 轮，批大小 128，"
-        "Adam 优化器，学习率 0.001；每种实现由 `scripts/benchmark_frameworks.py` 运行 {repeats} 次，"
+        "frameworks_note": "测量于 {date}：{cpu}，{cores} 核，无 GPU；训练 {epochs} 轮，批大小 {batch_size}，"
+        "Adam 优化器，学习率 {learning_rate:g}；每种实现由 `scripts/benchmark_frameworks.py` 运行 {repeats} 次，"
         "每次都是新进程。",
     },
 }
@@ -229,25 +229,25 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 @cache
 def _networks() -> dict:
-    """The networks of the architecture lessons, built once: name -> (model, input description)."""
+    """The networks of the architecture lessons, built once, by name."""
     import architectures
     import lenet_mnist
 
     keras = architectures.keras
     return {
-        "lenet1998": (architectures.build_lenet5_1998(), "32×32×1"),
-        "lenet_course": (lenet_mnist.build_lenet5(), "28×28×1"),
-        "alexnet": (architectures.build_alexnet(groups=2), "227×227×3"),
-        "alexnet_one_tower": (architectures.build_alexnet(groups=1), "227×227×3"),
-        "vgg16": (keras.applications.VGG16(weights=None), "224×224×3"),
-        "resnet50": (keras.applications.ResNet50(weights=None), "224×224×3"),
+        "lenet1998": architectures.build_lenet5_1998(),
+        "lenet_course": lenet_mnist.build_lenet5(),
+        "alexnet": architectures.build_alexnet(groups=2),
+        "alexnet_one_tower": architectures.build_alexnet(groups=1),
+        "vgg16": keras.applications.VGG16(weights=None),
+        "resnet50": keras.applications.ResNet50(weights=None),
     }
 
 
 def _counts(name: str) -> list:
     import architectures
 
-    return architectures.count_model(_networks()[name][0])
+    return architectures.count_model(_networks()[name])
 
 
 def lenet1998_layers(lang: str) -> str:
@@ -256,7 +256,7 @@ def lenet1998_layers(lang: str) -> str:
     rows = [(f"`{c.name}`", c.kind, _shape(c.shape), f"{c.params:,}", f"{c.connections:,}") for c in counts]
     params, connections = sum(c.params for c in counts), sum(c.connections for c in counts)
     rows.append((f"**{t['total']}**", "", "", f"**{params:,}**", f"**{connections:,}**"))
-    fixed = _networks()["lenet1998"][0].count_params() - sum(c.params for c in counts)
+    fixed = _networks()["lenet1998"].count_params() - sum(c.params for c in counts)
     return _table(t["lenet1998"], rows) + "\n" + t["lenet1998_fixed"].format(fixed=f"{fixed:,}") + "\n"
 
 
@@ -278,8 +278,8 @@ def alexnet_layers(lang: str) -> str:
 def architectures_compare(lang: str) -> str:
     """Input, depth, parameters and compute of LeNet-5, AlexNet, VGG-16 and ResNet-50."""
     t, rows, totals = TEXT[lang], [], {}
-    for name, (_, shape) in _networks().items():
-        counts = _counts(name)
+    for name, model in _networks().items():
+        counts, shape = _counts(name), _shape(tuple(model.inputs[0].shape[1:]))
         convs = sum(c.kind in ("Conv2D", "PartialConv2D") for c in counts)
         dense = sum(c.kind in ("Dense", "EuclideanRBF") for c in counts)
         params, macs = sum(c.params for c in counts), sum(c.macs for c in counts)
@@ -311,10 +311,16 @@ def frameworks_results(lang: str) -> str:
                 f"{s['median_accuracy']:.2%}",
             )
         )
-    epochs = {s["epochs"] for s in summary.values()}
-    assert len(epochs) == 1, "every implementation must train for the same number of epochs"
+    settings = {(s["epochs"], s["batch_size"], s["learning_rate"]) for s in summary.values()}
+    assert len(settings) == 1, "every implementation must train with the same settings"
+    epochs, batch_size, learning_rate = settings.pop()
     note = t["frameworks_note"].format(
-        **record["machine"], date=record["date"], repeats=record["repeats"], epochs=epochs.pop()
+        **record["machine"],
+        date=record["date"],
+        repeats=record["repeats"],
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
     )
     return _table(t["frameworks"], rows) + "\n" + note + "\n"
 

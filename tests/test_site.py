@@ -143,6 +143,7 @@ def test_notebook_pages_are_rendered(site: Path, lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_notebook_css_is_one_shared_file(site: Path, lang: str) -> None:
     notebooks = [p for rel, p in pages(site, lang).items() if rel.startswith("examples/")]
+    assert notebooks
     css = site / LANGS[lang] / "assets" / "css" / "notebook.css"
     assert ".jupyter-wrapper" in css.read_text(encoding="utf-8")
     for path in notebooks:
