@@ -7,7 +7,7 @@
 # the figures of the LeNet lesson.
 #
 # ```
-# python examples/lenet_mnist.py                 # LeNet-5, 3 epochs: above 99 % in seconds on a CPU
+# python examples/lenet_mnist.py                 # LeNet-5, 3 epochs; the LeNet lesson gives measured accuracy and time
 # python examples/lenet_mnist.py --preset seed   # the 2019 lesson's model and settings, for comparison
 # python examples/lenet_mnist.py --help
 # ```
@@ -53,7 +53,8 @@ DEFAULT_OUT = ROOT / "runs" / "lenet"
 # started from: its model, Adam with the default learning rate, batch size 128,
 # 2 epochs, and the test set used as validation data during training.
 #
-# What makes the default both faster per epoch and more accurate:
+# What makes the default more accurate, and cheaper per step in Python overhead (whether it is
+# faster per epoch depends on the CPU: the LeNet lesson's table says on which machine it was measured):
 #
 # - `steps_per_execution=50` runs 50 training steps per call from Python into
 #   TensorFlow, removing most of the per-step overhead on a CPU (and validation

@@ -7,7 +7,7 @@
 # the CNN does. That is what "a CNN uses the spatial structure" means.
 #
 # ```
-# python examples/mlp_vs_cnn.py            # four trainings of 3 epochs, about a minute on a laptop CPU
+# python examples/mlp_vs_cnn.py            # four trainings of 3 epochs each
 # python examples/mlp_vs_cnn.py --help
 # ```
 #

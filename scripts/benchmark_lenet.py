@@ -7,7 +7,8 @@ record (date, machine, versions, runs) as JSON for the LeNet lesson's table:
 
     python scripts/benchmark_lenet.py --seeds 5
 
-Not part of `make test`: a full run takes a few minutes.
+A full run takes a few minutes; `make test` runs `--smoke` (tiny data, both presets, a record in a temporary
+folder), which never touches the committed record.
 """
 
 from __future__ import annotations
@@ -77,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="number of seeds, each running both presets")
     parser.add_argument("--data", type=Path, help="path to mnist.npz, passed on to lenet_mnist.py")
-    parser.add_argument("--write", type=Path, default=DATA, help="JSON record to write (default: %(default)s)")
+    parser.add_argument("--write", type=Path, help=f"JSON record to write (default: {DATA.relative_to(ROOT)})")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny data, one epoch: checks the pipeline; needs --write elsewhere"
+    )
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
-    extra = ["--data", str(args.data)] if args.data else []
+    if args.smoke and (args.write is None or args.write.resolve() == DATA.resolve()):
+        parser.error("--smoke needs --write PATH outside docs/data (a smoke run is not a measurement)")
+    write = args.write or DATA
+    extra = (["--data", str(args.data)] if args.data else []) + (["--smoke"] if args.smoke else [])
     runs = []
     for seed in range(args.seeds):
         for preset in PRESETS if seed % 2 == 0 else reversed(PRESETS):
@@ -97,16 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"time ratio default/seed (median over seeds): {summary['time_ratio']}")
     record = {
         "date": dt.date.today().isoformat(),
+        "smoke": args.smoke,
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.system()},
         "versions": {"python": platform.python_version(), **_versions()},
         "runs": runs,
         "summary": summary,
     }
-    args.write.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.write.with_suffix(".tmp")
+    write.parent.mkdir(parents=True, exist_ok=True)
+    tmp = write.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.write)
-    print(f"wrote {args.write}")
+    tmp.replace(write)
+    print(f"wrote {write}")
     return 0
 
 

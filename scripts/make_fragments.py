@@ -61,6 +61,7 @@ def conv_sums() -> str:
 # Table headers and labels. A fragment named NAME.en.md / NAME.zh.md is made once per language.
 TEXT = {
     "en": {
+        "seconds": "{:.1f} s",
         "layers": ("Layer", "Type", "Output shape", "Parameters", "How the count arises"),
         "total": "Total",
         "results": (
@@ -68,7 +69,7 @@ TEXT = {
             "Epochs",
             "Parameters",
             "Test accuracy (median)",
-            "Worst seed",
+            "Worst seed's accuracy",
             "Training time (median)",
         ),
         "seed": "`--preset seed` (the 2019 lesson)",
@@ -93,8 +94,8 @@ TEXT = {
             "lenet_course": "LeNet-5, this course's version",
             "alexnet": "AlexNet (2012), two GPUs",
             "alexnet_one_tower": "AlexNet, same layers on one device",
-            "vgg16": "VGG-16 (2014)",
-            "resnet50": "ResNet-50 (2015)",
+            "vgg16": "VGG-16 (2015)",
+            "resnet50": "ResNet-50 (2016)",
         },
         "frameworks": (
             "Implementation",
@@ -115,17 +116,18 @@ TEXT = {
         "each in a fresh process, by `scripts/benchmark_frameworks.py`.",
     },
     "zh": {
+        "seconds": "{:.1f} 秒",
         "layers": ("层", "类型", "输出形状", "参数量", "参数量的由来"),
         "total": "合计",
-        "results": ("配置", "轮数", "参数量", "测试准确率（中位数）", "最差种子", "训练时间（中位数）"),
+        "results": ("配置", "轮数", "参数量", "测试准确率（中位数）", "最差种子的准确率", "训练时间（中位数）"),
         "seed": "`--preset seed`（2019 年的原课程）",
         "default": "默认配置（本课程）",
-        "measured": "测量于 {date}：{cpu}，{cores} 核，Python {python}，TensorFlow {tensorflow}，"
-        "Keras {keras}；每种配置 {n} 个随机种子，由 `scripts/benchmark_lenet.py` 交替运行，"
-        "每次都是新进程。同一种子下训练时间与 seed 配置之比（中位数）：**{ratio}**。",
+        "measured": "测量于 {date}：{cpu}，{cores} 个核心，Python {python}，TensorFlow {tensorflow}，"
+        "Keras {keras}；每种配置用 {n} 个随机种子，由 `scripts/benchmark_lenet.py` 交替运行，"
+        "每次运行都启动新进程。相同随机种子下，本课程方案与 `--preset seed` 的训练时间之比（中位数）：**{ratio}**。",
         "mlp": ("模型", "参数量", "测试准确率", "测试准确率（像素打乱后）"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
-        "mlp_note": "两个模型使用相同的默认训练方案（{epochs} 轮），随机种子 {seed}。",
+        "mlp_note": "两个模型使用相同的默认训练方案（{epochs} 轮），随机种子均为 {seed}。",
         "lenet1998": ("层", "类型", "输出形状", "可训练参数", "连接数"),
         "lenet1998_fixed": "输出层的 {fixed} 个权重是固定的，不参与训练。",
         "alexnet": ("层", "类型", "输出形状", "参数量", "乘加次数"),
@@ -138,9 +140,9 @@ TEXT = {
             "lenet1998": "LeNet-5（1998）",
             "lenet_course": "LeNet-5，本课程的版本",
             "alexnet": "AlexNet（2012），双 GPU",
-            "alexnet_one_tower": "AlexNet，同样的层放在一个设备上",
-            "vgg16": "VGG-16（2014）",
-            "resnet50": "ResNet-50（2015）",
+            "alexnet_one_tower": "AlexNet，同样的层放在单个设备上",
+            "vgg16": "VGG-16（2015）",
+            "resnet50": "ResNet-50（2016）",
         },
         "frameworks": ("实现", "版本", "参数量", "第一轮", "其余各轮（中位数）", "测试准确率（中位数）"),
         "frameworks_names": {
@@ -149,9 +151,9 @@ TEXT = {
             "keras-torch": "Keras + PyTorch 后端",
             "pytorch": "PyTorch",
         },
-        "frameworks_note": "测量于 {date}：{cpu}，{cores} 核，无 GPU；训练 {epochs} 轮，批大小 {batch_size}，"
+        "frameworks_note": "测量于 {date}：{cpu}，{cores} 个核心，无 GPU；训练 {epochs} 轮，批量大小 {batch_size}，"
         "Adam 优化器，学习率 {learning_rate:g}；每种实现由 `scripts/benchmark_frameworks.py` 运行 {repeats} 次，"
-        "每次都是新进程。",
+        "每次运行都启动新进程。",
     },
 }
 
@@ -202,7 +204,7 @@ def lenet_results(lang: str) -> str:
                 f"{s['params']:,}",
                 f"{s['median_accuracy']:.2%}",
                 f"{s['min_accuracy']:.2%}",
-                f"{s['median_train_seconds']:.1f} s",
+                t["seconds"].format(s["median_train_seconds"]),
             )
         )
     n = len({r["seed"] for r in record["runs"]})
@@ -306,8 +308,8 @@ def frameworks_results(lang: str) -> str:
                 t["frameworks_names"][name],
                 used,
                 f"{s['params']:,}",
-                f"{s['first_epoch_seconds']:.1f} s",
-                f"{s['epoch_seconds']:.1f} s",
+                t["seconds"].format(s["first_epoch_seconds"]),
+                t["seconds"].format(s["epoch_seconds"]),
                 f"{s['median_accuracy']:.2%}",
             )
         )
@@ -325,6 +327,42 @@ def frameworks_results(lang: str) -> str:
     return _table(t["frameworks"], rows) + "\n" + note + "\n"
 
 
+GLOSSARY_TEXT = {
+    "en": {"introduced": "Introduced in", "avoid": "Avoid in Chinese"},
+    "zh": {"introduced": "详见", "avoid": "不用"},
+}
+
+
+def lesson_title(lang: str, page: str) -> str:
+    """A lesson's H1 in `lang`, without its `{#id}`."""
+    first = (ROOT / "docs" / lang / "lessons" / page).read_text(encoding="utf-8").splitlines()[0]
+    return first.removeprefix("# ").split(" {#")[0]
+
+
+def glossary(lang: str) -> str:
+    """The glossary page's entries, from docs/data/glossary.yml, in the order the lessons introduce them."""
+    import yaml
+
+    entries = yaml.safe_load((DATA / "glossary.yml").read_text(encoding="utf-8"))
+    t, other = GLOSSARY_TEXT[lang], "zh" if lang == "en" else "en"
+    blocks = []
+    for e in entries:
+        page = e["lesson"].split("#")[0]
+        title = e[lang] if e[lang] == e[other] else f"{e[lang]} · {e[other]}"
+        lines = [f"### {title} {{#{e['id']}}}", "", e[f"{lang}_def"], ""]
+        meta = f"{t['introduced']}: [{lesson_title(lang, page)}]({e['lesson']})"
+        if e["avoid"]:
+            if lang == "zh":
+                avoid = "；".join(f"{a['term']}（{a['why']}）" for a in e["avoid"])
+            else:
+                avoid = ", ".join(a.get("en", a["term"]) for a in e["avoid"])
+            meta += f" · {t['avoid']}: {avoid}" if lang == "en" else f" · {t['avoid']}：{avoid}"
+        if lang == "zh":
+            meta = meta.replace(f"{t['introduced']}: ", f"{t['introduced']}：")
+        blocks.append("\n".join([*lines, meta]) + "\n")
+    return "\n".join(blocks)
+
+
 FRAGMENTS: dict[str, Callable[[], str]] = {
     "conv_flipped_kernel.md": conv_flipped_kernel,
     "conv_sums.md": conv_sums,
@@ -338,6 +376,7 @@ for _lang in LANGS:
     FRAGMENTS[f"alexnet_layers.{_lang}.md"] = partial(alexnet_layers, _lang)
     FRAGMENTS[f"architectures_compare.{_lang}.md"] = partial(architectures_compare, _lang)
     FRAGMENTS[f"frameworks_results.{_lang}.md"] = partial(frameworks_results, _lang)
+    FRAGMENTS[f"glossary.{_lang}.md"] = partial(glossary, _lang)
 
 
 def render_all() -> dict[str, str]:

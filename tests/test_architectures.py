@@ -35,13 +35,25 @@ def test_lenet5_counts_match_the_paper(lenet: keras.Model) -> None:
     assert counts["output"].shape == (10,)
 
 
-def test_c3_table_follows_the_papers_rationale() -> None:
-    sizes = [len(maps) for maps in arch.C3_TABLE]
-    assert sizes == [3] * 6 + [4] * 9 + [6]
-    for i in range(6):  # maps 0-11 read contiguous (cyclic) runs of S2 maps starting at map i
-        assert arch.C3_TABLE[i] == tuple((i + j) % 6 for j in range(3))
-        assert arch.C3_TABLE[6 + i] == tuple((i + j) % 6 for j in range(4))
-    assert len(set(arch.C3_TABLE)) == 16
+# Table I of LeCun et al. (1998), transcribed as printed: one row per S2 map (0-5), one column per C3 map (0-15).
+TABLE_I_ROWS = (
+    "X...XXX..XXXX.XX",
+    "XX...XXX..XXXX.X",
+    "XXX...XXX..X.XXX",
+    ".XXX..XXXX..X.XX",
+    "..XXX..XXXX.XX.X",
+    "...XXX..XXXX.XXX",
+)
+
+
+def test_c3_table_is_the_papers_table_i() -> None:
+    """Every one of the 16 columns, including maps 12-14, against the paper's Table I."""
+    from_paper = [tuple(row for row in range(6) if TABLE_I_ROWS[row][col] == "X") for col in range(16)]
+    assert [tuple(sorted(maps)) for maps in arch.C3_TABLE] == from_paper
+    # The paper's rationale (§II.B): the first six read three contiguous maps, the next six four contiguous ones,
+    # the next three four discontinuous ones, and the last one all six: 60 connections between S2 and C3 maps.
+    assert [len(maps) for maps in from_paper] == [3] * 6 + [4] * 9 + [6]
+    assert sum(map(len, from_paper)) == 60
 
 
 def test_c3_maps_read_only_their_inputs() -> None:

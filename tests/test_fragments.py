@@ -25,6 +25,14 @@ def test_every_fragment_is_used_in_its_language() -> None:
 
 
 def test_worked_sums_match_scipy() -> None:
+    """Each written-out sum adds up to its stated result, and the results are SciPy's convolution."""
+    from scipy.signal import convolve2d
+
     text = make_fragments.conv_sums()
-    results = [int(v) for v in re.findall(r"\} = (-?\d+) &=", text)]
-    assert results == [15, 10, 0, 10, 0, -10, 0, -10, -15]
+    lines = re.findall(r"y_\{(\d),(\d)\} = (-?\d+) &= (.+)", text)
+    expected = convolve2d(make_fragments.IMAGE, make_fragments.KERNEL, mode="valid")
+    assert len(lines) == expected.size
+    for i, j, result, terms in lines:
+        products = re.findall(r"(-?\d+)\\cdot\(?(-?\d+)\)?", terms)
+        assert len(products) == 9
+        assert sum(int(a) * int(b) for a, b in products) == int(result) == expected[int(i), int(j)]

@@ -40,9 +40,12 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_every_implementation_trains_the_same_model(fresh: dict) -> None:
     summary = fresh["summary"]
     assert list(summary) == list(bench.IMPLEMENTATIONS)
+    # One recipe for all four, and the one the committed record (and so the page's note) states.
+    recipes = {(s["epochs"], s["batch_size"], s["learning_rate"]) for s in summary.values()}
+    committed = {(s["epochs"], s["batch_size"], s["learning_rate"]) for s in RECORD["summary"].values()}
+    assert len(recipes) == 1 and recipes == committed
     for name, s in summary.items():
         assert s["params"] == LENET_PARAMS, name
-        assert (s["epochs"], s["batch_size"], s["learning_rate"]) == (3, 128, 0.001), name
         assert s["median_accuracy"] > 0.97, name
         assert s["first_epoch_seconds"] > 0 and s["epoch_seconds"] > 0, name
 
@@ -66,12 +69,6 @@ def test_committed_record_was_measured_with_the_pinned_versions() -> None:
     for package, measured in RECORD["versions"].items():
         if package != "python":
             assert measured.split("+")[0] == pins[package], f"{package}: rerun scripts/benchmark_frameworks.py"
-
-
-def test_the_page_claim_about_accuracy_holds() -> None:
-    # frameworks.md: "Accuracy is the same within a fraction of a percentage point"
-    accuracies = [s["median_accuracy"] for s in RECORD["summary"].values()]
-    assert max(accuracies) - min(accuracies) < 0.005
 
 
 def test_both_snippets_are_on_the_page_in_both_languages() -> None:

@@ -24,12 +24,27 @@ def test_local_copy_is_found_and_read() -> None:
     assert y_test[:5].tolist() == [7, 2, 1, 0, 4]
 
 
-def test_keras_load_data_is_served_locally() -> None:
+def test_keras_load_data_is_served_locally(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snippets' `keras.datasets.mnist.load_data()` opens the local file, with no network and no Keras cache."""
+    import socket
+
     import keras
 
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("load_data() tried to reach the network")
+
+    opened: list[str] = []
+    real_load = np.load
+
+    def recording_load(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(file))
+        return real_load(file, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(np, "load", recording_load)
     (x_train, y_train), _ = keras.datasets.mnist.load_data()
-    (x_local, y_local), _ = common.load_mnist()
-    assert np.array_equal(x_train, x_local) and np.array_equal(y_train, y_local)
+    assert opened == [str(common.find_mnist())]
+    assert x_train.shape == (60000, 28, 28) and y_train[:5].tolist() == [5, 0, 4, 1, 9]
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
