@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+import architectures
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "alexnet.md" for lang in ("en", "zh")}
 FOUR = {"en": "four", "zh": "四个"}
-
-
-def load_architectures():  # the examples/architectures.py module
-    if str(ROOT / "examples") not in sys.path:  # architectures.py imports common.py from its folder
-        sys.path.insert(0, str(ROOT / "examples"))
-    return importlib.import_module("architectures")
 
 
 def exercise(text: str, number: int) -> str:
@@ -38,7 +32,7 @@ def paragraph_with(text: str, needle: str) -> str:
 
 @pytest.fixture(scope="module")
 def alexnet() -> dict:
-    arch = load_architectures()
+    arch = architectures
     return {c.name: c for c in arch.count_model(arch.build_alexnet())}
 
 
@@ -58,7 +52,7 @@ def test_fc6_exercise_matches_the_model(lang: str, alexnet: dict) -> None:
 
 @pytest.fixture(scope="module")
 def resnet50_convs() -> list[str]:
-    keras = load_architectures().keras
+    keras = architectures.keras
     return [
         layer.name
         for layer in keras.applications.ResNet50(weights=None).layers

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+import architectures
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "lenet5.md" for lang in ("en", "zh")}
 # The paragraph under the generated table starts with these words.
 OPENING = {"en": "Every count agrees with the paper:", "zh": "每个数字都与论文一致："}
-
-
-def load_architectures():  # the examples/architectures.py module
-    if str(ROOT / "examples") not in sys.path:  # architectures.py imports common.py from its folder
-        sys.path.insert(0, str(ROOT / "examples"))
-    return importlib.import_module("architectures")
 
 
 def paragraph(text: str, opening: str) -> str:
@@ -35,7 +29,7 @@ def numbers(text: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def counts() -> dict:
-    arch = load_architectures()
+    arch = architectures
     return {c.name: c for c in arch.count_model(arch.build_lenet5_1998())}
 
 

@@ -6,33 +6,19 @@ PRESETS, HOLDOUT and compile_model), docs/data/lenet_benchmark.json or the frame
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+import lenet_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "docs" / "data"
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "lenet-mnist.md" for lang in ("en", "zh")}
 LANGS = list(PAGES)
-
-
-def example(name: str) -> ModuleType:
-    """examples/<name>.py as a module (the copy already imported, if another test imported it)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    if str(ROOT / "examples") not in sys.path:  # the examples import common.py from their folder
-        sys.path.insert(0, str(ROOT / "examples"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def section(lang: str, anchor: str | None) -> str:
@@ -62,7 +48,7 @@ def benchmark() -> dict:
 def test_intro_matches_the_benchmark(lang: str) -> None:
     """'more than 99 % on every seed measured', in three epochs instead of two; the 2019 figure is quoted."""
     intro = section(lang, None)
-    lenet = example("lenet_mnist")
+    lenet = lenet_mnist
     runs = benchmark()["runs"]
     default = [r["test_accuracy"] for r in runs if r["preset"] == "default"]
     seed = [r["test_accuracy"] for r in runs if r["preset"] == "seed"]
@@ -83,7 +69,7 @@ def test_intro_matches_the_benchmark(lang: str) -> None:
 def test_recipe_matches_the_code(lang: str) -> None:
     """The recipe list: steps_per_execution=50, warm-up to 0.008 over 10 % of the steps, label smoothing 0.1, 5,000."""
     recipe = section(lang, "recipe")
-    lenet = example("lenet_mnist")
+    lenet = lenet_mnist
     default, seed = lenet.PRESETS["default"], lenet.PRESETS["seed"]
     model = lenet.build_lenet5()
     steps_per_epoch = math.ceil((60000 - lenet.HOLDOUT) / default.batch_size)
@@ -110,7 +96,7 @@ def test_recipe_matches_the_code(lang: str) -> None:
 def test_frameworks_comparison_matches_its_record(lang: str) -> None:
     """Frameworks lesson: same model and 3 epochs, lower accuracy; Adam at 0.001, batches of 128, 60,000 images."""
     text = paragraph(section(lang, "recipe"), r"frameworks\.md#benchmark")
-    lenet = example("lenet_mnist")
+    lenet = lenet_mnist
     record = json.loads((DATA / "frameworks_benchmark.json").read_text(encoding="utf-8"))
     snippet = (ROOT / "docs" / "snippets" / "lenet_keras.py").read_text(encoding="utf-8")
     ours = min(r["test_accuracy"] for r in benchmark()["runs"] if r["preset"] == "default")
@@ -128,7 +114,7 @@ def test_frameworks_comparison_matches_its_record(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_exercise_and_captions_match_the_code(lang: str) -> None:
     """Exercise 3 (5,000 held out, batch 128, 50 steps per call: 430 steps, 9 calls) and the 5,000 in the captions."""
-    lenet = example("lenet_mnist")
+    lenet = lenet_mnist
     default = lenet.PRESETS["default"]
     exercise = paragraph(section(lang, "exercises"), r"5,000")
     steps = math.ceil((60000 - lenet.HOLDOUT) / default.batch_size)

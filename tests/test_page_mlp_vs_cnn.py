@@ -6,32 +6,19 @@ accuracies are those of docs/data/mlp_vs_cnn.json, which the generated table sho
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
+import mlp_vs_cnn
 import pytest
+
+import lenet_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "mlp-vs-cnn.md" for lang in ("en", "zh")}
 LANGS = list(PAGES)
 RECORD = ROOT / "docs" / "data" / "mlp_vs_cnn.json"
-
-
-def example(name: str) -> ModuleType:
-    """examples/<name>.py as a module (the copy already imported, if another test imported it)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    if str(ROOT / "examples") not in sys.path:  # the examples import common.py from their folder
-        sys.path.insert(0, str(ROOT / "examples"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def section(lang: str, anchor: str) -> str:
@@ -49,7 +36,7 @@ def record() -> dict:
 @pytest.mark.parametrize("lang", LANGS)
 def test_first_layer_count(lang: str) -> None:
     """'784 × 512 + 512 = 401,920' is the first Dense layer of the MLP the script trains."""
-    mlp = example("mlp_vs_cnn").build_mlp()
+    mlp = mlp_vs_cnn.build_mlp()
     assert r"$784 \times 512 + 512 = 401{,}920$" in section(lang, "two-models")
     assert mlp.get_layer("fc1").count_params() == 784 * 512 + 512 == 401920
     assert mlp.count_params() == record()["mlp"]["params"]
@@ -60,7 +47,7 @@ def test_results_follow_from_the_record(lang: str) -> None:
     """'With about a tenth of the parameters, the CNN makes fewer mistakes', on 55,000 training images."""
     text = section(lang, "results")
     models = record()
-    lenet = example("lenet_mnist")
+    lenet = lenet_mnist
     mlp, cnn = models["mlp"], models["lenet5"]
     assert ("about a tenth of the parameters" if lang == "en" else "十分之一左右") in text
     assert 0.08 < cnn["params"] / mlp["params"] < 0.12
@@ -84,7 +71,7 @@ def test_shuffled_pixels_claims(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_sub_sampling_claim(lang: str) -> None:
     """Without S2 and S4 the first dense layer would get C3's 24 × 24 × 16 = 9,216 values, over a million weights."""
-    keras = example("lenet_mnist").keras
+    keras = lenet_mnist.keras
     text = section(lang, "why-fewer-parameters")
     no_pooling = keras.Sequential(
         [
@@ -99,12 +86,12 @@ def test_sub_sampling_claim(lang: str) -> None:
     assert r"24\times 24\times 16 = 9{,}216" in text and flat == 9216
     assert ("more than a million weights" if lang == "en" else "超过一百万个") in text and 120 * flat > 1_000_000
     assert ("receives 400 values" if lang == "en" else "只接收 400 个值") in text
-    assert example("lenet_mnist").build_lenet5().get_layer("flatten").output.shape[-1] == 400
+    assert lenet_mnist.build_lenet5().get_layer("flatten").output.shape[-1] == 400
 
 
 def test_mlp_is_mnist_mlp_without_dropout() -> None:
     """'the shape of Keras's classic mnist_mlp.py ... also puts a Dropout(0.2) layer after each hidden layer'."""
-    mlp = example("mlp_vs_cnn").build_mlp()
+    mlp = mlp_vs_cnn.build_mlp()
     dense = [layer for layer in mlp.layers if layer.__class__.__name__ == "Dense"]
     assert [layer.units for layer in dense] == [512, 512, 10]
     assert not any(layer.__class__.__name__ == "Dropout" for layer in mlp.layers)
