@@ -16,7 +16,9 @@ GLOSSARY = "lessons/glossary.md"
 
 def nav_lessons() -> list[str]:
     """The lesson pages in mkdocs.yml's nav, in order (mkdocs.zh.yml inherits the nav)."""
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", lambda load, node: None)  # site_url: !ENV SITE_URL
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)["nav"]
     sections = [item["Lessons"] for item in nav if isinstance(item, dict) and "Lessons" in item]
     assert len(sections) == 1, nav
     return [entry if isinstance(entry, str) else next(iter(entry.values())) for entry in sections[0]]
