@@ -1,8 +1,8 @@
 """Regenerate every figure and sample image the site shows, then the generated fragments.
 
-`python scripts/make_figures.py` reruns every generator; `--missing` reruns only
-those with an output missing (what `make serve` does). SOURCES is the single
-list of which script writes which file; the tests check it both ways.
+`python scripts/make_figures.py` (`make figures`) reruns every generator. SOURCES is
+the single list of which script writes which file; the tests check it both ways.
+`make serve` regenerates nothing: the figures and fragments are committed.
 """
 
 from __future__ import annotations
@@ -79,12 +79,9 @@ SOURCES: tuple[Source, ...] = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--missing", action="store_true", help="only run generators with an output missing")
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)  # --help only
     folders = {key: ROOT / path for key, path in FOLDERS.items()}
     for source in SOURCES:
-        if args.missing and all(p.is_file() for p in source.paths(folders)):
-            continue
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as scratch:
             result = subprocess.run(source.command(folders, Path(scratch)), check=False)

@@ -117,3 +117,12 @@ def cites_a_source(sentence: str, references: dict[str, str]) -> bool:
         if target.startswith(("http://", "https://")):
             return True
     return "[^" in sentence
+
+
+def section(text: str, anchor: str | None) -> str:
+    """The section of a page's Markdown with heading id `anchor`, up to the next ## heading; None: the intro."""
+    if anchor is None:
+        return text[: text.index("\n## ")]
+    start = text.index(f"{{#{anchor}}}")
+    end = text.find("\n## ", start)
+    return text[start : end if end != -1 else None]

@@ -32,8 +32,7 @@ def paragraph_with(text: str, needle: str) -> str:
 
 @pytest.fixture(scope="module")
 def alexnet() -> dict:
-    arch = architectures
-    return {c.name: c for c in arch.count_model(arch.build_alexnet())}
+    return {c.name: c for c in architectures.count_model(architectures.build_alexnet())}
 
 
 @pytest.mark.parametrize("lang", PAGES)

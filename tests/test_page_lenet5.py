@@ -29,8 +29,7 @@ def numbers(text: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def counts() -> dict:
-    arch = architectures
-    return {c.name: c for c in arch.count_model(arch.build_lenet5_1998())}
+    return {c.name: c for c in architectures.count_model(architectures.build_lenet5_1998())}
 
 
 @pytest.mark.parametrize("lang", PAGES)

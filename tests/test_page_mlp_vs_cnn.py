@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import mlp_vs_cnn
+import prose
 import pytest
 
 import lenet_mnist
@@ -23,10 +24,7 @@ RECORD = ROOT / "docs" / "data" / "mlp_vs_cnn.json"
 
 def section(lang: str, anchor: str) -> str:
     """The page's section with heading id `anchor`, up to the next ## heading, with line breaks as spaces."""
-    text = PAGES[lang].read_text(encoding="utf-8")
-    start = text.index(f"{{#{anchor}}}")
-    end = text.find("\n## ", start)
-    return " ".join(text[start : end if end != -1 else None].split())
+    return " ".join(prose.section(PAGES[lang].read_text(encoding="utf-8"), anchor).split())
 
 
 def record() -> dict:
@@ -47,13 +45,12 @@ def test_results_follow_from_the_record(lang: str) -> None:
     """'With about a tenth of the parameters, the CNN makes fewer mistakes', on 55,000 training images."""
     text = section(lang, "results")
     models = record()
-    lenet = lenet_mnist
     mlp, cnn = models["mlp"], models["lenet5"]
     assert ("about a tenth of the parameters" if lang == "en" else "十分之一左右") in text
     assert 0.08 < cnn["params"] / mlp["params"] < 0.12
-    assert cnn["params"] == lenet.build_lenet5().count_params()
+    assert cnn["params"] == lenet_mnist.build_lenet5().count_params()
     assert cnn["test_accuracy"] > mlp["test_accuracy"]  # fewer mistakes
-    assert "55,000" in text and "10,000" in text and 60000 - lenet.HOLDOUT == 55000
+    assert "55,000" in text and "10,000" in text and 60000 - lenet_mnist.HOLDOUT == 55000
 
 
 @pytest.mark.parametrize("lang", LANGS)

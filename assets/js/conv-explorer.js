@@ -525,6 +525,32 @@
   }
 
   /**
+   * The operation, padding and stride menus of the forward modes: each change updates `state` and
+   * rebuilds (`rebuild(true)` when the output's size may change). `operations` sets the menu's order.
+   */
+  function optionMenus(t, state, rebuild, operations) {
+    const operation = select(t.operation, operations, (v) => {
+      state.flip = v === 'true';
+      rebuild();
+    });
+    const padding = select(t.padding, PADDINGS.map((p) => [p, t[p]]), (v) => {
+      state.padding = v;
+      rebuild(true);
+    });
+    const stride = select(t.stride, STRIDES.map((s) => [s, String(s)]), (v) => {
+      state.stride = Number(v);
+      rebuild(true);
+    });
+    return { operation, padding, stride };
+  }
+
+  /** Put copies of the page's numbers and options back into `state` (the forward modes' Reset). */
+  function restoreForward(state, initial) {
+    Object.assign(state, { input: copy(initial.input), kernel: copy(initial.kernel), flip: initial.flip,
+      padding: initial.padding, stride: initial.stride });
+  }
+
+  /**
    * The frame every mode shares: controls, the stepping buttons, the sum, the panels and a hint, with
    * arrow keys, Home and End stepping while focus is in the widget (except in a field that needs them).
    * The mode sets steps.total() (number of positions), steps.show() (draw position steps.pos) and
@@ -648,18 +674,8 @@
     steps.total = () => geo.rows * geo.cols;
 
     // Controls.
-    const operation = select(t.operation, [['true', t.convolution], ['false', t.correlation]], (v) => {
-      state.flip = v === 'true';
-      rebuild();
-    });
-    const padding = select(t.padding, PADDINGS.map((p) => [p, t[p]]), (v) => {
-      state.padding = v;
-      rebuild(true);
-    });
-    const stride = select(t.stride, STRIDES.map((s) => [s, String(s)]), (v) => {
-      state.stride = Number(v);
-      rebuild(true);
-    });
+    const { operation, padding, stride } = optionMenus(t, state, rebuild,
+      [['true', t.convolution], ['false', t.correlation]]);
     const inputSize = select(t.inputSize, INPUT_SIZES.map((n) => [n, `${n} × ${n}`]), (v) => {
       const n = Number(v);
       state.input = resize(state.input, n, false);
@@ -738,8 +754,7 @@
 
     steps.show = refresh;
     steps.restore = () => {
-      Object.assign(state, { input: copy(initial.input), kernel: copy(initial.kernel), flip: initial.flip,
-        padding: initial.padding, stride: initial.stride });
+      restoreForward(state, initial);
       rebuild(true);
     };
     steps.restore();
@@ -777,18 +792,8 @@
 
     steps.total = () => geo.outChannels * geo.rows * geo.cols;
 
-    const operation = select(t.operation, [['false', t.correlation], ['true', t.convolution]], (v) => {
-      state.flip = v === 'true';
-      rebuild();
-    });
-    const padding = select(t.padding, PADDINGS.map((p) => [p, t[p]]), (v) => {
-      state.padding = v;
-      rebuild(true);
-    });
-    const stride = select(t.stride, STRIDES.map((s) => [s, String(s)]), (v) => {
-      state.stride = Number(v);
-      rebuild(true);
-    });
+    const { operation, padding, stride } = optionMenus(t, state, rebuild,
+      [['false', t.correlation], ['true', t.convolution]]);
     const inputSize = select(t.inputSize, INPUT_SIZES.map((n) => [n, `${n} × ${n}`]), (v) => {
       const n = Number(v);
       state.input = state.input.map((map) => resize(map, n, false));
@@ -877,8 +882,7 @@
 
     steps.show = refresh;
     steps.restore = () => {
-      Object.assign(state, { input: copy(initial.input), kernel: copy(initial.kernel), flip: initial.flip,
-        padding: initial.padding, stride: initial.stride });
+      restoreForward(state, initial);
       rebuild(true);
     };
     steps.restore();
