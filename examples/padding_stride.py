@@ -1,29 +1,30 @@
 # %% [markdown]
 # # Padding modes: FULL, SAME and VALID
 #
-# Convolve the 5×5 image of the convolution lesson with its 3×3 kernel under
-# the three classic padding modes and draw, for each one, the zero-padded input
-# and the output grid with every number written in its cell. The result is
-# saved as `assets/figures/padding_modes.png`.
+# Convolve a 5×5 image under the three classic padding modes and draw each zero-padded input with its output grid.
 #
-# A $k\times k$ kernel needs $k-1$ zeros on each side for FULL, $(k-1)/2$ for
+# The image and the 3×3 kernel are those of the convolution lesson. A
+# $k\times k$ kernel needs $k-1$ zeros on each side for FULL, $(k-1)/2$ for
 # SAME and none for VALID; the outputs are then $n+k-1$, $n$ and $n-k+1$ on a
 # side. The script uses true convolution (`scipy.signal.convolve2d`, kernel
 # flipped), like the convolution lesson. Run it with
-# `python examples/padding_stride.py --help`.
+# `python padding_stride.py --help`; by default it writes `outputs/padding_modes.png`.
 
 # %%
 """Draw the zero padding and the output of FULL, SAME and VALID convolution; save padding_modes.png."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import shlex
 import sys
-import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 import matplotlib
 
-matplotlib.use("Agg")  # write files only; no window needed
+matplotlib.use("Agg")  # write files; a notebook shows the saved PNG
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -31,7 +32,46 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from scipy.signal import convolve2d
 
-from common import FIGURES, ArgumentParser, save_figure
+# %% tags=["fold"]
+# Helpers every example carries, so that it runs alone wherever it is saved.
+IN_NOTEBOOK = "ipykernel" in sys.modules
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2; in a notebook it reads $EXAMPLE_ARGS."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    def parse_example_args(self) -> argparse.Namespace:
+        """The command line's arguments, or in a notebook those in the EXAMPLE_ARGS variable."""
+        return self.parse_args(shlex.split(os.environ.get("EXAMPLE_ARGS", "")) if IN_NOTEBOOK else None)
+
+
+def save_figure(fig: Figure, path: Path, **kwargs: Any) -> None:
+    """Write `fig` to `path` whole (never half a PNG), close it, and show the file in a notebook."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    fig.savefig(partial, format=path.suffix.lstrip("."), **kwargs)
+    plt.close(fig)
+    os.replace(partial, path)
+    if IN_NOTEBOOK:
+        from IPython.display import Image, display
+
+        display(Image(filename=path))
+    print(f"wrote {path}")
+
+
+# %% [markdown]
+# ## Settings
+#
+# `--out` names the folder the figure goes to; it is created if needed.
+
+# %%
+parser = ArgumentParser(description=__doc__)
+parser.add_argument("--out", type=Path, default=Path("outputs"), help="folder for the figure (default: %(default)s)")
+parser.add_argument("--smoke", action="store_true", help="a quick check of the whole script (it is always quick)")
+args = parser.parse_example_args()
 
 # %% [markdown]
 # ## The data
@@ -58,7 +98,18 @@ KERNEL = np.array(
     ]
 )
 
+print(f"image {IMAGE.shape[0]}x{IMAGE.shape[1]}, kernel {KERNEL.shape[0]}x{KERNEL.shape[1]}")
 
+# %% [markdown]
+# ## Three padding modes
+#
+# For each mode: pad the image with zeros, then slide the kernel over every
+# position where it fits entirely (a VALID convolution of the padded image).
+# SciPy's own `mode=` must give the same output, and the output side must be
+# $n + 2p - k + 1$ for $p$ zeros on each side.
+
+
+# %%
 def zeros_per_side(mode: str, k: int) -> int:
     """Zero rows (and columns) added on each side for a k x k kernel, k odd, stride 1."""
     return {"full": k - 1, "same": (k - 1) // 2, "valid": 0}[mode]
@@ -82,6 +133,31 @@ def padding_modes(image: np.ndarray, kernel: np.ndarray) -> dict[str, tuple[np.n
     return result
 
 
+modes = padding_modes(IMAGE, KERNEL)
+for mode, (padded, out, p) in modes.items():
+    zeros = f"{p} zero{'s' if p != 1 else ''} per side"
+    m, o = padded.shape[0], out.shape[0]  # all square
+    print(f"{mode.upper()}: {zeros}, padded input {m}x{m}, output {o}x{o}")
+    print(out, end="\n\n")
+
+# %% [markdown]
+# The VALID output is the centre of the SAME output, which is the centre of the
+# FULL output; the values along the border of FULL and SAME come from windows
+# that overlap the zeros.
+
+
+# %%
+def centre(a: np.ndarray, side: int) -> np.ndarray:
+    """The central side x side block of a square array."""
+    cut = (a.shape[0] - side) // 2
+    return a[cut : cut + side, cut : cut + side]
+
+
+for inner, outer in (("valid", "same"), ("same", "full")):
+    inner_out, outer_out = modes[inner][1], modes[outer][1]
+    equal = np.array_equal(centre(outer_out, inner_out.shape[0]), inner_out)
+    print(f"{inner.upper()} equals the centre of {outer.upper()}: {equal}")
+
 # %% [markdown]
 # ## The figure
 #
@@ -92,7 +168,8 @@ def padding_modes(image: np.ndarray, kernel: np.ndarray) -> dict[str, tuple[np.n
 # negative, blue positive); its orange cell is the value computed at that first
 # position.
 
-# %%
+
+# %% tags=["fold"]
 PIXEL_FILL, ZERO_FILL, ZERO_TEXT, HIGHLIGHT = "#cfe0f3", "#f3f3f3", "#b5b5b5", "#e07b00"
 
 
@@ -161,17 +238,4 @@ def plot(modes: dict[str, tuple[np.ndarray, np.ndarray, int]], k: int) -> Figure
 
 
 # %%
-def main(argv: list[str] | None = None) -> dict[str, str]:
-    parser = ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=FIGURES, help="folder for padding_modes.png (default: %(default)s)")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    modes = padding_modes(IMAGE, KERNEL)
-    path = save_figure(plot(modes, KERNEL.shape[0]), args.out / "padding_modes.png", dpi=110, bbox_inches="tight")
-    print(f"wrote {path} in {time.perf_counter() - start:.1f} s")
-    return {"figure": str(path)}
-
-
-# %%
-if __name__ == "__main__":
-    main([] if "ipykernel" in sys.modules else None)
+save_figure(plot(modes, KERNEL.shape[0]), args.out / "padding_modes.png", dpi=110, bbox_inches="tight")

@@ -4,10 +4,14 @@ Every run executes one of the page's own snippet files, docs/snippets/lenet_kera
 or docs/snippets/lenet_torch.py, unchanged, in a fresh process: same MNIST arrays,
 same model, optimiser, batch size and number of epochs. The order of the
 implementations rotates from one repeat to the next, so slow phases of a shared
-machine hit all of them. Writes the record (date, machine, versions, runs,
-medians) as JSON; the frameworks page's table is generated from it:
+machine hit all of them. Writes the record (date, machine, versions, the
+implementations, runs, medians) as JSON; the frameworks page's table is generated
+from it:
 
     python scripts/benchmark_frameworks.py --repeats 3
+
+`--smoke` gives the snippets 2,000 training and 500 test images instead of MNIST's
+60,000 and 10,000: every implementation runs in seconds, for tests; its record says so.
 """
 
 from __future__ import annotations
@@ -21,15 +25,15 @@ import runpy
 import statistics
 import subprocess
 import sys
-from importlib.metadata import PackageNotFoundError, version
+import tempfile
 from pathlib import Path
+from typing import NoReturn
 
-from benchmark_lenet import cpu_model
+from course import ROOT, atomic_path, find_mnist, machine, mnist_candidates, versions
 
-ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "docs" / "snippets"
 DATA = ROOT / "docs" / "data" / "frameworks_benchmark.json"
-sys.path.insert(0, str(ROOT / "examples"))
+SMOKE_IMAGES = (2000, 500)  # training and test images with --smoke
 
 # name: (snippet, KERAS_BACKEND, the packages whose versions matter)
 IMPLEMENTATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -40,14 +44,62 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-def run_snippet(name: str, mnist: str) -> dict:
-    """Run one implementation's snippet in this process (KERAS_BACKEND already set) and collect its results."""
-    import common
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (and exit status 2)."""
 
-    snippet, backend, _ = IMPLEMENTATIONS[name]
-    keras = common.import_keras() if backend == "tensorflow" else __import__("keras")
-    common.use_local_mnist(Path(mnist))
-    ns = runpy.run_path(str(SNIPPETS / snippet))
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def fail(message: str) -> NoReturn:
+    """Print `error: message` to stderr and stop with exit status 2."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def implementations(names: list[str]) -> dict[str, dict]:
+    """What the record says about each implementation: its snippet, its backend and the packages it uses."""
+    return {
+        name: {"snippet": snippet, "backend": backend, "packages": list(packages)}
+        for name, (snippet, backend, packages) in IMPLEMENTATIONS.items()
+        if name in names
+    }
+
+
+def use_mnist(path: Path) -> None:
+    """Make `keras.datasets.mnist.load_data()`, as the snippets call it, read `path` instead of downloading.
+
+    Keras's loader fetches `mnist.npz` through `get_file`; answering that one call covers
+    every alias of the API. Import Keras (with the backend you want) first.
+    """
+    import keras.src.datasets.mnist as keras_mnist
+
+    real_get_file = keras_mnist.get_file
+
+    def get_file(fname=None, origin=None, **kwargs):  # noqa: ANN001 - Keras's own signature
+        return str(path) if fname == "mnist.npz" else real_get_file(fname, origin, **kwargs)
+
+    keras_mnist.get_file = get_file
+
+
+def smoke_mnist(mnist: Path, folder: Path) -> Path:
+    """A copy of MNIST's first SMOKE_IMAGES training and test images, written into `folder`."""
+    import numpy as np
+
+    train, test = SMOKE_IMAGES
+    with np.load(mnist, allow_pickle=False) as data:
+        cut = {"x_train": data["x_train"][:train], "y_train": data["y_train"][:train]}
+        cut |= {"x_test": data["x_test"][:test], "y_test": data["y_test"][:test]}
+    np.savez(folder / "mnist.npz", **cut)
+    return folder / "mnist.npz"
+
+
+def run_snippet(name: str, mnist: Path) -> dict:
+    """Run one implementation's snippet in this process (KERAS_BACKEND already set) and collect its results."""
+    import keras
+
+    use_mnist(mnist)
+    ns = runpy.run_path(str(SNIPPETS / IMPLEMENTATIONS[name][0]))
     model = ns["model"]
     if isinstance(model, keras.Model):
         params = model.count_params()
@@ -65,16 +117,11 @@ def run_snippet(name: str, mnist: str) -> dict:
     }
 
 
-def run_once(name: str, mnist: Path) -> dict:
+def run_once(name: str, mnist: Path, smoke: bool) -> dict:
     """One run of an implementation in a fresh process."""
     env = dict(os.environ, KERAS_BACKEND=IMPLEMENTATIONS[name][1], TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--data", str(mnist)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    command = [sys.executable, __file__, "--child", name, "--data", str(mnist), *(["--smoke"] if smoke else [])]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         sys.exit(f"error: {name} failed:\n{result.stderr.strip()[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -99,21 +146,18 @@ def summarise(runs: list[dict]) -> dict:
     return out
 
 
-def versions(names: list[str]) -> dict[str, str]:
+def package_versions(names: list[str]) -> dict[str, str]:
     """Python's version and those of the packages the chosen implementations use."""
-    found = {"python": platform.python_version()}
-    for package in sorted({p for n in names for p in IMPLEMENTATIONS[n][2]}):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            sys.exit(f"error: {package} is not installed; `make` installs it from requirements.txt")
-    return found
+    packages = sorted({p for n in names for p in IMPLEMENTATIONS[n][2]})
+    found = versions(packages)
+    missing = [p for p in packages if p not in found]
+    if missing:
+        fail(f"{', '.join(missing)} not installed; `make` installs it from requirements.txt")
+    return {"python": platform.python_version(), **found}
 
 
 def main(argv: list[str] | None = None) -> int:
-    import common
-
-    parser = common.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs of each implementation (default: %(default)s)")
     parser.add_argument(
         "--only",
@@ -123,43 +167,45 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="implementations to run: %(choices)s (default: all)",
     )
-    parser.add_argument("--data", type=Path, help="path to mnist.npz (default: found as the examples find it)")
+    parser.add_argument("--data", type=Path, help="path to mnist.npz (default: found as the course finds it)")
     parser.add_argument("--write", type=Path, default=DATA, help="JSON record to write (default: %(default)s)")
+    parser.add_argument("--smoke", action="store_true", help="2,000 training and 500 test images: a check in seconds")
     parser.add_argument("--child", choices=list(IMPLEMENTATIONS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 
-    try:
-        mnist = common.find_mnist(args.data)
-    except common.UsageError as exc:
-        common.fail(str(exc))
+    if args.data is not None and not args.data.is_file():
+        fail(f"no MNIST file at {args.data}")
+    mnist = args.data or find_mnist()
     if mnist is None:
-        common.fail(
-            "MNIST not found (looked in " + ", ".join(map(str, common.mnist_candidates())) + "); pass --data PATH"
-        )
+        fail("MNIST not found (looked in " + ", ".join(map(str, mnist_candidates())) + "); pass --data PATH")
     if args.child:
-        print(json.dumps(run_snippet(args.child, str(mnist))))
+        with tempfile.TemporaryDirectory() as scratch:
+            data = smoke_mnist(mnist, Path(scratch)) if args.smoke else mnist
+            print(json.dumps(run_snippet(args.child, data)))
         return 0
 
-    machine_versions = versions(args.only)
+    machine_versions = package_versions(args.only)
     runs = []
     for repeat in range(args.repeats):
         shift = repeat % len(args.only)
         for name in args.only[shift:] + args.only[:shift]:
-            run = run_once(name, mnist)
+            run = run_once(name, mnist, args.smoke)
             runs.append(run)
             seconds = ", ".join(f"{s:.1f}" for s in run["epoch_seconds"])
             print(f"{name:17s} run {repeat + 1}: epochs {seconds} s, accuracy {run['test_accuracy']:.4f}")
     record = {
         "date": dt.date.today().isoformat(),
-        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.system()},
+        "smoke": args.smoke,
+        "machine": machine(),
         "versions": machine_versions,
+        "implementations": implementations(args.only),
         "repeats": args.repeats,
         "runs": runs,
         "summary": summarise(runs),
     }
-    with common.atomic_path(args.write) as tmp:
+    with atomic_path(args.write) as tmp:
         tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.write}")
     return 0

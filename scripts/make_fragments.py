@@ -17,11 +17,15 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import convolve2d
 
+from course import atomic_path
+from make_ship_fragments import FRAGMENTS as SHIP_FRAGMENTS
+from make_training_fragments import FRAGMENTS as TRAINING_FRAGMENTS
+from make_web_fragments import FRAGMENTS as WEB_FRAGMENTS
+
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "docs" / "generated"
 DATA = ROOT / "docs" / "data"
 LANGS = ("en", "zh")
-sys.path.insert(0, str(ROOT / "examples"))
 
 # The convolution lesson's worked example.
 IMAGE = np.array([[10, 10, 10, 10, 10], [10, 5, 5, 5, 10], [10, 5, 5, 5, 10], [10, 5, 5, 5, 10], [10, 10, 10, 10, 10]])
@@ -164,29 +168,30 @@ def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _param_formula(layer) -> str:  # noqa: ANN001 - a Keras layer
-    """How a layer's parameter count arises, e.g. `6 × (5·5·1 + 1)`."""
-    kind = type(layer).__name__
-    if kind == "Conv2D":
-        kh, kw = layer.kernel_size
-        return f"{layer.filters} × ({kh}·{kw}·{layer.input.shape[-1]} + 1)"
-    if kind == "Dense":
-        return f"{layer.units} × ({layer.input.shape[-1]} + 1)"
+# The records of lenet_mnist.py runs that give each model's layers: the shipped default model's, and
+# a `--preset seed --smoke` run's (the seed model's layers do not depend on how long it trains).
+LAYER_RECORDS = {"lenet5": ROOT / "assets" / "models" / "lenet.json", "seed": DATA / "lenet_seed.json"}
+
+
+def _param_formula(layer: dict) -> str:
+    """How a recorded layer's parameter count arises, e.g. `6 × (5·5·1 + 1)`."""
+    units, inputs = layer["output_shape"][-1], layer["input_shape"][-1]
+    if layer["type"] == "Conv2D":
+        kh, kw = layer["kernel_size"]
+        return f"{units} × ({kh}·{kw}·{inputs} + 1)"
+    if layer["type"] == "Dense":
+        return f"{units} × ({inputs} + 1)"
     return "–"
 
 
-def layer_table(builder: str, lang: str) -> str:
-    """Per-layer output shapes and parameter counts of a model from lenet_mnist.py."""
-    import lenet_mnist
-
-    model = lenet_mnist.BUILDERS[builder]()
+def layer_table(model: str, lang: str) -> str:
+    """Per-layer output shapes and parameter counts of a lenet_mnist.py model, from the `layers` of its record."""
+    record = json.loads(LAYER_RECORDS[model].read_text(encoding="utf-8"))
     rows = []
-    for layer in model.layers:
-        shape = "×".join(str(d) for d in layer.output.shape[1:])
-        rows.append(
-            (f"`{layer.name}`", type(layer).__name__, shape, f"{layer.count_params():,}", _param_formula(layer))
-        )
-    rows.append((f"**{TEXT[lang]['total']}**", "", "", f"**{model.count_params():,}**", ""))
+    for layer in record["layers"]:
+        shape = "×".join(str(d) for d in layer["output_shape"][1:])
+        rows.append((f"`{layer['name']}`", layer["type"], shape, f"{layer['params']:,}", _param_formula(layer)))
+    rows.append((f"**{TEXT[lang]['total']}**", "", "", f"**{record['params']:,}**", ""))
     return _table(TEXT[lang]["layers"], rows)
 
 
@@ -208,9 +213,8 @@ def lenet_results(lang: str) -> str:
             )
         )
     n = len({r["seed"] for r in record["runs"]})
-    note = t["measured"].format(
-        **record["machine"], **record["versions"], date=record["date"], n=n, ratio=summary["time_ratio"]
-    )
+    machine = {key: record["machine"][key] for key in ("cpu", "cores")}
+    note = t["measured"].format(**machine, **record["versions"], date=record["date"], n=n, ratio=summary["time_ratio"])
     return _table(t["results"], rows) + "\n" + note + "\n"
 
 
@@ -225,71 +229,53 @@ def mlp_results(lang: str) -> str:
     return _table(t["mlp"], rows) + "\n" + t["mlp_note"].format(**record) + "\n"
 
 
-def _shape(shape: tuple[int, ...]) -> str:
+def _shape(shape: list[int]) -> str:
     return "×".join(map(str, shape))
 
 
 @cache
-def _networks() -> dict:
-    """The networks of the architecture lessons, built once, by name."""
-    import architectures
-    import lenet_mnist
-
-    keras = architectures.keras
-    return {
-        "lenet1998": architectures.build_lenet5_1998(),
-        "lenet_course": lenet_mnist.build_lenet5(),
-        "alexnet": architectures.build_alexnet(groups=2),
-        "alexnet_one_tower": architectures.build_alexnet(groups=1),
-        "vgg16": keras.applications.VGG16(weights=None),
-        "resnet50": keras.applications.ResNet50(weights=None),
-    }
-
-
-def _counts(name: str) -> list:
-    import architectures
-
-    return architectures.count_model(_networks()[name])
+def _architectures() -> dict:
+    """docs/data/architectures.json, written by examples/architectures.py: per-network and per-layer counts."""
+    return json.loads((DATA / "architectures.json").read_text(encoding="utf-8"))["networks"]
 
 
 def lenet1998_layers(lang: str) -> str:
     """LeNet-5 as published: per-layer shapes, trainable parameters and the paper's connection counts."""
-    t, counts = TEXT[lang], _counts("lenet1998")
-    rows = [(f"`{c.name}`", c.kind, _shape(c.shape), f"{c.params:,}", f"{c.connections:,}") for c in counts]
-    params, connections = sum(c.params for c in counts), sum(c.connections for c in counts)
-    rows.append((f"**{t['total']}**", "", "", f"**{params:,}**", f"**{connections:,}**"))
-    fixed = _networks()["lenet1998"].count_params() - sum(c.params for c in counts)
-    return _table(t["lenet1998"], rows) + "\n" + t["lenet1998_fixed"].format(fixed=f"{fixed:,}") + "\n"
+    t, net = TEXT[lang], _architectures()["lenet1998"]
+    rows = [
+        (f"`{c['name']}`", c["kind"], _shape(c["shape"]), f"{c['params']:,}", f"{c['connections']:,}")
+        for c in net["layers"]
+    ]
+    rows.append((f"**{t['total']}**", "", "", f"**{net['params']:,}**", f"**{net['connections']:,}**"))
+    return _table(t["lenet1998"], rows) + "\n" + t["lenet1998_fixed"].format(fixed=f"{net['fixed_params']:,}") + "\n"
 
 
 def alexnet_layers(lang: str) -> str:
     """AlexNet as published: per-layer shapes, parameters and multiply-accumulates."""
-    t, counts = TEXT[lang], _counts("alexnet")
-    rows = [(f"`{c.name}`", c.kind, _shape(c.shape), f"{c.params:,}", f"{c.macs:,}") for c in counts]
-    params, macs = sum(c.params for c in counts), sum(c.macs for c in counts)
+    t, net = TEXT[lang], _architectures()["alexnet"]
+    counts, params, macs = net["layers"], net["params"], net["macs"]
+    rows = [(f"`{c['name']}`", c["kind"], _shape(c["shape"]), f"{c['params']:,}", f"{c['macs']:,}") for c in counts]
     rows.append((f"**{t['total']}**", "", "", f"**{params:,}**", f"**{macs:,}**"))
-    convs = [c for c in counts if c.kind == "Conv2D"]
+    convs = [c for c in counts if c["kind"] == "Conv2D"]
     note = t["alexnet_note"].format(
-        conv_params=f"{sum(c.params for c in convs) / params:.1%}",
-        conv_macs=f"{sum(c.macs for c in convs) / macs:.1%}",
-        fc6=f"{next(c.params for c in counts if c.name == 'fc6') / params:.1%}",
+        conv_params=f"{sum(c['params'] for c in convs) / params:.1%}",
+        conv_macs=f"{sum(c['macs'] for c in convs) / macs:.1%}",
+        fc6=f"{next(c['params'] for c in counts if c['name'] == 'fc6') / params:.1%}",
     )
     return _table(t["alexnet"], rows) + "\n" + note + "\n"
 
 
 def architectures_compare(lang: str) -> str:
     """Input, depth, parameters and compute of LeNet-5, AlexNet, VGG-16 and ResNet-50."""
-    t, rows, totals = TEXT[lang], [], {}
-    for name, model in _networks().items():
-        counts, shape = _counts(name), _shape(tuple(model.inputs[0].shape[1:]))
-        convs = sum(c.kind in ("Conv2D", "PartialConv2D") for c in counts)
-        dense = sum(c.kind in ("Dense", "EuclideanRBF") for c in counts)
-        params, macs = sum(c.params for c in counts), sum(c.macs for c in counts)
-        rows.append((t["compare_names"][name], shape, convs, dense, f"{params:,}", f"{macs:,}"))
-        totals[name] = params, macs
+    t, networks, rows = TEXT[lang], _architectures(), []
+    for name, title in t["compare_names"].items():
+        n = networks[name]
+        rows.append(
+            (title, _shape(n["input"]), n["conv_layers"], n["dense_layers"], f"{n['params']:,}", f"{n['macs']:,}")
+        )
     note = t["compare_note"].format(
-        params=f"{totals['alexnet'][0] / totals['lenet1998'][0]:,.0f}",
-        macs=f"{totals['alexnet'][1] / totals['lenet1998'][1]:,.0f}",
+        params=f"{networks['alexnet']['params'] / networks['lenet1998']['params']:,.0f}",
+        macs=f"{networks['alexnet']['macs'] / networks['lenet1998']['macs']:,.0f}",
     )
     return _table(t["compare"], rows) + "\n" + note + "\n"
 
@@ -298,11 +284,9 @@ def frameworks_results(lang: str) -> str:
     """The frameworks benchmark: the same LeNet-5 in each implementation, timed on one machine."""
     record = json.loads((DATA / "frameworks_benchmark.json").read_text(encoding="utf-8"))
     t, summary, versions = TEXT[lang], record["summary"], record["versions"]
-    from benchmark_frameworks import IMPLEMENTATIONS
-
     rows = []
     for name, s in summary.items():
-        used = ", ".join(f"{p} {versions[p]}" for p in IMPLEMENTATIONS[name][2])
+        used = ", ".join(f"{p} {versions[p]}" for p in record["implementations"][name]["packages"])
         rows.append(
             (
                 t["frameworks_names"][name],
@@ -377,6 +361,10 @@ for _lang in LANGS:
     FRAGMENTS[f"architectures_compare.{_lang}.md"] = partial(architectures_compare, _lang)
     FRAGMENTS[f"frameworks_results.{_lang}.md"] = partial(frameworks_results, _lang)
     FRAGMENTS[f"glossary.{_lang}.md"] = partial(glossary, _lang)
+# Fragments whose generators live in their own files, next to the scripts that write their records.
+FRAGMENTS.update(SHIP_FRAGMENTS)
+FRAGMENTS.update(WEB_FRAGMENTS)
+FRAGMENTS.update(TRAINING_FRAGMENTS)
 
 
 def render_all() -> dict[str, str]:
@@ -389,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     GENERATED.mkdir(parents=True, exist_ok=True)
     for name, text in render_all().items():
-        (GENERATED / name).write_text(text, encoding="utf-8")
+        with atomic_path(GENERATED / name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         print(f"wrote docs/generated/{name}")
     return 0
 

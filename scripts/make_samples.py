@@ -10,16 +10,34 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 from PIL import Image, ImageFilter
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "examples"))
-
-from common import UsageError, atomic_path, fail, load_mnist
+from course import ROOT, atomic_path, find_mnist
 
 SAMPLES = ROOT / "assets" / "samples"
+
+
+def fail(message: str) -> NoReturn:
+    """Print `error: message` to stderr and stop with exit status 2."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def load_test_digits(path: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's test images and labels from `path`, or from where the course keeps MNIST."""
+    if path is not None and not path.is_file():
+        fail(f"no MNIST file at {path}")
+    path = path or find_mnist()
+    if path is None:
+        fail("MNIST not found: pass --data PATH/TO/mnist.npz or set MNIST_PATH")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return data["x_test"], data["y_test"]
+    except (OSError, ValueError, KeyError) as exc:
+        fail(f"{path} is not an MNIST .npz with x_test and y_test ({exc})")
 
 
 def ink_on_paper(digit: np.ndarray, scale: int) -> Image.Image:
@@ -60,10 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="path to mnist.npz (default: look in the usual places)")
     parser.add_argument("--out", type=Path, default=SAMPLES, help="folder to write (default: %(default)s)")
     args = parser.parse_args(argv)
-    try:
-        _, (x_test, y_test) = load_mnist(args.data)
-    except UsageError as exc:
-        fail(str(exc))
+    x_test, y_test = load_test_digits(args.data)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, image in make(x_test, y_test).items():
         with atomic_path(args.out / name) as tmp:

@@ -152,15 +152,11 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One full default run of examples/lenet_mnist.py: its JSON summary, stdout and model path."""
+    """One full default run of examples/lenet_mnist.py: its record (lenet.json) as `summary`, stdout, model path."""
+    import course
+
     out = tmp_path_factory.mktemp("lenet")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "lenet_mnist.py"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    result = course.run_example("lenet_mnist", "--out", str(out), cwd=out)
     assert result.returncode == 0, result.stdout + result.stderr
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary = json.loads((out / "lenet.json").read_text(encoding="utf-8"))
     return {"summary": summary, "stdout": result.stdout, "model": out / "lenet.keras", "out": out}

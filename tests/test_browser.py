@@ -14,7 +14,9 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 pytestmark = pytest.mark.browser
 
 LANGS = {"en": "", "zh": "zh/"}
-MAX_LESSON_BYTES = 1.5e6
+# Uncompressed bytes (this server does not gzip; GitHub Pages does, which shrinks the search index, the largest
+# part, about fourfold). The Chinese index grows with each lesson: 1.6 MB since the training lesson.
+MAX_LESSON_BYTES = 1.6e6
 QUIET = 0.1  # seconds without a new request after which a loaded page counts as settled
 
 
@@ -282,7 +284,7 @@ def test_search_finds_the_convolution_lesson(browser: Browser, served_site: str,
 def test_page_weight(
     visits: list[Visit], capsys: pytest.CaptureFixture, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Bytes each page transfers on a first visit (scripts, CSS, images, fonts, search index); lessons < 1.5 MB."""
+    """Bytes each page transfers on a first visit (scripts, CSS, images, fonts, search index); lessons < 1.6 MB."""
     width = max(len(v.name) for v in visits)
     lines = [f"{'page':<{width}}  {'bytes':>10}"] + [f"{v.name:<{width}}  {v.bytes:>10,}" for v in visits]
     table = "\n".join(lines)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-import architectures
-import lenet_mnist
+from runs import architectures_record
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "docs" / "data"
@@ -19,6 +19,14 @@ SENTENCES = {
 }
 
 
+@functools.cache
+def shipped_lenet5():
+    """The course's trained LeNet-5 as examples/lenet_mnist.py saved it (assets/models/lenet.keras)."""
+    import keras
+
+    return keras.saving.load_model(ROOT / "assets" / "models" / "lenet.keras", compile=False)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_lenet5_matches_the_paper_where_the_lesson_says_it_does(lang: str) -> None:
     """lenet-mnist.md names three layers whose counts equal the 1998 paper's: the model and the paper agree."""
@@ -26,10 +34,13 @@ def test_lenet5_matches_the_paper_where_the_lesson_says_it_does(lang: str) -> No
     match = re.search(SENTENCES[lang], page)
     assert match, f"{lang}/lenet-mnist.md no longer states the C1, C5 and F6 counts"
     stated = [int(v.replace(",", "")) for v in match.groups()]
-    ours = {layer.name: layer.count_params() for layer in lenet_mnist.build_lenet5().layers}
-    paper = {c.name: c.params for c in architectures.count_model(architectures.build_lenet5_1998())}
+    ours = {layer.name: layer.count_params() for layer in shipped_lenet5().layers}
+    networks = architectures_record()["networks"]
+    paper = {layer["name"]: layer["params"] for layer in networks["lenet1998"]["layers"]}
     assert stated == [ours[n] for n in ("C1", "C5", "F6")] == [paper[n] for n in ("C1", "C5", "F6")]
     assert ours["C3"] != paper["C3"]  # "C3 differs"
+    # architectures.py's copy of this course's LeNet-5 (the comparison table in alexnet.md) is the trained model
+    assert {layer["name"]: layer["params"] for layer in networks["lenet_course"]["layers"]} == ours
 
 
 def test_recorded_runs_are_full_runs() -> None:
@@ -42,6 +53,8 @@ def test_recorded_runs_are_full_runs() -> None:
 def test_mlp_record_agrees_with_a_fresh_run(trained: dict) -> None:
     """mlp_vs_cnn.json's LeNet-5 is the default recipe at its seed: a fresh default run lands on the same accuracy."""
     record = json.loads((DATA / "mlp_vs_cnn.json").read_text(encoding="utf-8"))
-    assert record["seed"] == 0 and trained["summary"]["seed"] == 0
-    assert record["models"]["lenet5"]["params"] == trained["summary"]["params"]
-    assert abs(record["models"]["lenet5"]["test_accuracy"] - trained["summary"]["test_accuracy"]) <= 0.003
+    lenet = trained["summary"]  # the record examples/lenet_mnist.py writes, lenet.json
+    assert lenet["preset"] == "default" and lenet["smoke"] is False
+    assert record["seed"] == 0 and lenet["seed"] == 0
+    assert record["models"]["lenet5"]["params"] == lenet["params"]
+    assert abs(record["models"]["lenet5"]["test_accuracy"] - lenet["test_accuracy"]) <= 0.003

@@ -1,78 +1,178 @@
-"""Every example and generator runs offline in a fast mode, writes exactly its files, and fails cleanly."""
+"""Every example stands alone, and every example page shows the outputs of a current run.
+
+- An example imports nothing from the project and carries the helpers of tests/example_helpers.py unchanged.
+- Its `.py` and `.ipynb`, downloaded from the built site into an empty folder, each run there (`--smoke`;
+  the notebook in a Jupyter kernel with EXAMPLE_ARGS) and write only inside that folder.
+- The stored notebook each page renders (docs/generated/examples/) comes from the current script, holds its
+  outputs and shows the figures it wrote; make_figures.SOURCES names every file each run writes.
+"""
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from make_figures import FOLDERS, SOURCES
+import course
+from make_figures import FOLDERS, NOTEBOOKS, SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(f"examples/{p.name}" for p in (ROOT / "examples").glob("*.py") if p.name != "common.py")
-
-# Arguments that make each generator finish in seconds. Every generator needs an entry.
-FAST_ARGS: dict[str, list[str]] = {
-    "examples/conv_kernels.py": ["--size", "64"],
-    "examples/padding_stride.py": [],
-    "examples/pooling.py": [],
-    "examples/activations.py": [],
-    "examples/learning.py": [],
-    "examples/lenet_mnist.py": ["--smoke"],
-    "examples/mlp_vs_cnn.py": ["--smoke"],
-    "examples/architectures.py": [],
-    "scripts/make_samples.py": [],
-}
+EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.py"))
+PAGES = {s.name: s for s in SOURCES if s.page}
+REFERENCE = ROOT / "tests" / "example_helpers.py"
 
 
-def run(script: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run(
-        [sys.executable, str(ROOT / script), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+def definitions(path: Path) -> dict[str, str]:
+    """Source text of each top-level function, class and assignment of `path`, by name."""
+    source = path.read_text(encoding="utf-8")
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found[node.name] = ast.get_source_segment(source, node)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            found[node.targets[0].id] = ast.get_source_segment(source, node)
+    return found
 
 
-def test_every_generator_has_a_fast_mode() -> None:
-    assert sorted(FAST_ARGS) == sorted(s.script for s in SOURCES)
+def stored(name: str) -> dict:
+    return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
 
 
-def test_every_example_is_a_page() -> None:
+def test_every_example_has_a_page_and_a_run() -> None:
+    assert sorted(PAGES) == EXAMPLES
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    for script in EXAMPLES:
-        assert script in nav, f"{script} is not in the nav"
+    for name in EXAMPLES:
+        assert f"examples/{name}.ipynb" in nav, f"{name} is not in the nav"
 
 
-@pytest.mark.parametrize("script", EXAMPLES)
-def test_help(script: str) -> None:
-    result = run(script, "--help")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage:")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_imports_nothing_from_the_project(name: str) -> None:
+    source = (ROOT / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    local = {p.stem for p in (ROOT / "examples").glob("*.py")} | {p.stem for p in (ROOT / "scripts").glob("*.py")}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            assert not {m.split(".")[0] for m in modules} & (local | {"example_helpers", "common"}), modules
+    assert "sys.path" not in source
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.script)
-def test_fast_run_writes_exactly_its_files(source, tmp_path: Path) -> None:
-    folders = {key: tmp_path / key for key in FOLDERS}
-    scratch = tmp_path / "scratch"
-    command = source.command(folders, scratch)
-    result = run(source.script, *command[2:], *FAST_ARGS[source.script], cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and scratch not in p.parents)
-    assert written == sorted(source.paths(folders))
-    for path in written:
-        if path.suffix == ".png":
-            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
-        if path.suffix == ".jpg":
-            assert path.read_bytes()[:3] == b"\xff\xd8\xff", path
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_carries_the_reference_helpers(name: str) -> None:
+    reference = definitions(REFERENCE)
+    mine = definitions(ROOT / "examples" / f"{name}.py")
+    shared = sorted(set(mine) & set(reference))
+    assert {"IN_NOTEBOOK", "ArgumentParser"} <= set(shared), "every example reads its arguments the same way"
+    for helper in shared:
+        assert mine[helper] == reference[helper], f"{name}.py's {helper} differs from tests/example_helpers.py"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_opens_with_a_title_and_one_sentence(name: str) -> None:
+    cells = stored(name)["cells"]
+    first = "".join(cells[0]["source"])
+    assert cells[0]["cell_type"] == "markdown" and first.startswith("# ")
+    description = first.split("\n\n")[1]
+    assert "\n" not in description and len(description) <= 160 and description.endswith("."), description
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_help_and_bad_arguments(name: str, tmp_path: Path) -> None:
+    result = course.run_example(name, "--help", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("usage:"), result.stderr
+    assert "--out" in result.stdout and "--smoke" in result.stdout
+    result = course.run_example(name, "--no-such-option", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert not any(tmp_path.iterdir()), "a refused command wrote files"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_stored_outputs_are_current_and_complete(name: str) -> None:
+    """The page's notebook ran the current script, with no error, and shows what the run printed and drew."""
+    script = ROOT / "examples" / f"{name}.py"
+    notebook = stored(name)
+    run = notebook["metadata"]["course"]
+    assert run["script_sha256"] == hashlib.sha256(script.read_bytes()).hexdigest(), (
+        f"docs/generated/examples/{name}.ipynb is older than examples/{name}.py: run `make figures {name}`"
+    )
+    assert run["seconds"] > 0 and run["machine"]["cores"] >= 1 and re.fullmatch(r"\d{4}-\d\d-\d\d", run["date"])
+    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert any(o["output_type"] == "stream" and o["name"] == "stdout" for o in outputs), "the run printed nothing"
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    shown = {m for part in html for m in re.findall(r'src="([^"]+)"', "".join(part))}
+    figures = [dest for _, dest in PAGES[name].moves() if dest.endswith(".png")]
+    for dest in figures:
+        key, file = dest.split("/", 1)
+        assert f"../../{FOLDERS[key]}/{file}" in shown, f"{name}'s page does not show {file}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_example_pages_show_outputs_header_and_downloads(site: Path, lang: str) -> None:
+    root = site if lang == "en" else site / "zh"
+    for name in EXAMPLES:
+        page = (root / "examples" / name / "index.html").read_text(encoding="utf-8")
+        assert 'class="example-run"' in page and 'class="nb-downloads"' in page, name
+        assert "jp-OutputArea-output" in page, f"{lang} {name}: no outputs"
+        for src in re.findall(r'<img[^>]*src="(\.\./\.\./assets/[^"]+)"', page):
+            assert (root / "examples" / name / src).resolve().is_file(), f"{lang} {name}: {src} is missing"
+        for download in (f"{name}.py", f"{name}.ipynb"):
+            assert (root / "examples" / name / download).is_file()
+
+
+def fetch(url: str, target: Path) -> Path:
+    with urllib.request.urlopen(url) as response:
+        target.write_bytes(response.read())
+    return target
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_downloads_run_alone_in_an_empty_folder(served_site: str, name: str, tmp_path: Path) -> None:
+    """The site's .py (with --smoke) and .ipynb (in a kernel, EXAMPLE_ARGS=--smoke) run in empty folders.
+
+    Each folder is also the run's HOME, so Keras's and matplotlib's caches land inside it; nothing may appear
+    beside it. MNIST comes from $MNIST_PATH, as a reader's copy would come from Keras's cache.
+    """
+    folders = {kind: tmp_path / "parent" / kind for kind in ("script", "notebook")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    script = fetch(f"{served_site}examples/{name}/{name}.py", folders["script"] / f"{name}.py")
+    notebook = fetch(f"{served_site}examples/{name}/{name}.ipynb", folders["notebook"] / f"{name}.ipynb")
+    runs = {
+        "script": subprocess.Popen(
+            [sys.executable, script.name, "--smoke"],
+            cwd=folders["script"],
+            env=course.example_env(home=folders["script"]),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+        "notebook": subprocess.Popen(
+            [str(Path(sys.executable).with_name("jupyter-execute")), notebook.name],
+            cwd=folders["notebook"],
+            env={**course.example_env(home=folders["notebook"]), "EXAMPLE_ARGS": "--smoke"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+    }
+    for kind, process in runs.items():
+        stdout, stderr = process.communicate(timeout=900)
+        assert process.returncode == 0, f"{kind}:\n{stdout[-2000:]}\n{stderr[-3000:]}"
+    assert sorted(p.name for p in (tmp_path / "parent").iterdir()) == ["notebook", "script"]
+    if not PAGES[name].args:  # the outputs make figures takes from a default run are written by the smoke run too
+        for kind, folder in folders.items():
+            written = {p.name for p in (folder / "outputs").iterdir()} if (folder / "outputs").is_dir() else set()
+            for src, _ in PAGES[name].moves():
+                assert src in written, f"{kind}: {name} --smoke did not write outputs/{src}"
 
 
 def test_every_page_image_is_generated() -> None:
@@ -86,20 +186,21 @@ def test_every_page_image_is_generated() -> None:
                 assert (ROOT / rel).is_file(), f"{lang}/{page.name}: {ref} does not exist"
 
 
-def test_bad_arguments_fail_with_a_short_message() -> None:
-    result = run("examples/conv_kernels.py", "--size", "3", "--out", "/nonexistent/never")
+@pytest.mark.parametrize("name", ["lenet_mnist", "mlp_vs_cnn", "pooling"])
+def test_missing_mnist_is_one_clear_line(name: str, tmp_path: Path) -> None:
+    result = course.run_example(name, "--data", str(tmp_path / "absent.npz"), cwd=tmp_path)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    assert result.stderr == f"error: no MNIST file at {tmp_path / 'absent.npz'}\n", result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_make_figures_refuses_an_unknown_name() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_figures.py"), "no_such_example"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ),
+    )
+    assert result.returncode == 2 and "unknown: no_such_example" in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2
-    assert "--size" in result.stderr
-
-
-@pytest.mark.parametrize(
-    "script", ["examples/lenet_mnist.py", "examples/mlp_vs_cnn.py", "examples/pooling.py", "scripts/make_samples.py"]
-)
-def test_missing_mnist_is_one_clear_line(script: str, tmp_path: Path) -> None:
-    result = run(script, "--data", str(tmp_path / "absent.npz"), "--out", str(tmp_path / "out"))
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: no MNIST file at"), result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

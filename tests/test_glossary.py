@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from prose import paragraphs, without_code, without_quotations
 
 ROOT = Path(__file__).resolve().parents[1]

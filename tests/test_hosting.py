@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 from playwright.sync_api import Browser
-from test_browser import LANGS, Recorder, Visit, site_pages
 
 from conftest import HOSTED_AT
+from test_browser import LANGS, Recorder, Visit, site_pages
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

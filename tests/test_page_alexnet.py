@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import architectures
+from runs import architectures_record
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "alexnet.md" for lang in ("en", "zh")}
@@ -32,7 +32,8 @@ def paragraph_with(text: str, needle: str) -> str:
 
 @pytest.fixture(scope="module")
 def alexnet() -> dict:
-    return {c.name: c for c in architectures.count_model(architectures.build_alexnet())}
+    """AlexNet's per-layer counts, by layer name, from a fresh run of examples/architectures.py."""
+    return {layer["name"]: layer for layer in architectures_record()["networks"]["alexnet"]["layers"]}
 
 
 @pytest.mark.parametrize("lang", PAGES)
@@ -41,22 +42,20 @@ def test_fc6_exercise_matches_the_model(lang: str, alexnet: dict) -> None:
     formula = re.search(r"\$(\d+) \\cdot (\d+) \\cdot (\d+) \\cdot (\d+) \+ (\d+)\$", text)
     assert formula, text
     h, w, c, units, biases = map(int, formula.groups())
-    assert (h, w, c) == alexnet["pool5"].shape
-    assert units == biases == alexnet["fc6"].shape[0]
-    assert h * w * c * units + biases == alexnet["fc6"].params
+    assert [h, w, c] == alexnet["pool5"]["shape"]
+    assert units == biases == alexnet["fc6"]["shape"][0]
+    assert h * w * c * units + biases == alexnet["fc6"]["params"]
     flat = re.search(r"= (\d+)\{,\}(\d{3})\$", text)  # the answer's $6 \cdot 6 \cdot 256 = 9{,}216$
-    assert flat and int("".join(flat.groups())) == math.prod(alexnet["pool5"].shape) == alexnet["flatten"].shape[0]
+    assert flat, text
+    assert int("".join(flat.groups())) == math.prod(alexnet["pool5"]["shape"]) == alexnet["flatten"]["shape"][0]
     assert f"{units:,}" in text  # "each of the 4,096 units"
 
 
 @pytest.fixture(scope="module")
 def resnet50_convs() -> list[str]:
-    keras = architectures.keras
-    return [
-        layer.name
-        for layer in keras.applications.ResNet50(weights=None).layers
-        if isinstance(layer, keras.layers.Conv2D)
-    ]
+    """The names of ResNet-50's convolutional layers (keras.applications, as the example counts it)."""
+    layers = architectures_record()["networks"]["resnet50"]["layers"]
+    return [layer["name"] for layer in layers if layer["kind"] == "Conv2D"]
 
 
 @pytest.mark.parametrize("lang", PAGES)

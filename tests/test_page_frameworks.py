@@ -1,7 +1,8 @@
 """The frameworks page's prose agrees with its two snippet files and with the benchmark records.
 
 Reads docs/{en,zh}/lessons/frameworks.md, so that editing a sentence (or the snippets, or the
-records) without the other fails here.
+records) without the other fails here. The LeNet lesson's recipe comes from the lenet.json record of a
+--smoke run of examples/lenet_mnist.py.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ from pathlib import Path
 
 import pytest
 
-import lenet_mnist
+from runs import lenet_smoke_record
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "frameworks.md" for lang in ("en", "zh")}
 SNIPPETS = {name: ROOT / "docs" / "snippets" / name for name in ("lenet_keras.py", "lenet_torch.py")}
 FRAMEWORKS = json.loads((ROOT / "docs" / "data" / "frameworks_benchmark.json").read_text(encoding="utf-8"))
 LENET = json.loads((ROOT / "docs" / "data" / "lenet_benchmark.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def lenet() -> dict:
+    """lenet.json of a --smoke run of examples/lenet_mnist.py: the course's LeNet-5 and its presets."""
+    return lenet_smoke_record()
+
 
 # The sentence that states the training settings, in each language.
 SETTINGS = {
@@ -65,13 +73,14 @@ def test_the_snippets_use_a_constant_rate_and_plain_labels() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_accuracy_gap_to_the_lenet_lesson_is_explained(lang: str) -> None:
+def test_the_accuracy_gap_to_the_lenet_lesson_is_explained(lang: str, lenet: dict) -> None:
     # The page: accuracy is lower than in lenet-mnist.md#recipe, because that recipe adds a
     # warm-up, a cosine decay and label smoothing, for the same model and number of epochs.
     assert "(lenet-mnist.md#recipe)" in page(lang)
-    default = lenet_mnist.PRESETS["default"]
-    assert default.schedule == "warmup-cosine" and default.label_smoothing > 0
+    default = lenet["presets"]["default"]
+    assert default["schedule"] == "warmup-cosine" and default["label_smoothing"] > 0
     lesson = LENET["summary"]["default"]
+    assert lesson["params"] == lenet["params"] and lesson["epochs"] == default["epochs"]
     for implementation, s in FRAMEWORKS["summary"].items():
         assert s["params"] == lesson["params"], implementation  # the same model
         assert s["epochs"] == lesson["epochs"], implementation

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import course
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "learning.md" for lang in ("en", "zh")}
+FIGURES = ("gradient_descent.png", "learned_kernel.png")
 
 
-def load_example():
-    """examples/learning.py, which draws the page's two figures (the root conftest puts examples/ on sys.path)."""
-    spec = importlib.util.spec_from_file_location("learning_example", ROOT / "examples" / "learning.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run of examples/learning.py, which draws the page's two figures: the numbers it records."""
+    tmp = tmp_path_factory.mktemp("learning")
+    result = course.run_example("learning", "--out", str(tmp / "out"), cwd=tmp)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+    assert written == sorted(f"out/{name}" for name in (*FIGURES, "learning.json"))
+    return json.loads((tmp / "out" / "learning.json").read_text(encoding="utf-8")) | {"stdout": result.stdout}
 
 
 def page(lang: str) -> str:
@@ -50,10 +56,8 @@ ALT_PATTERNS = {
 
 
 @pytest.mark.parametrize("lang", PAGES)
-def test_loss_figure_description_matches_the_script_that_draws_it(lang: str) -> None:
-    learning = load_example()
-    x, labels = learning.make_blobs()
-    _, _, losses = learning.train_softmax_regression(x, labels)
+def test_loss_figure_description_matches_the_script_that_draws_it(lang: str, record: dict) -> None:
+    losses = record["softmax_regression"]["losses"]
     match = re.search(ALT_PATTERNS[lang], alt_text(page(lang), "gradient_descent.png"))
     assert match, lang
     assert int(match["steps"]) == len(losses)
@@ -62,14 +66,12 @@ def test_loss_figure_description_matches_the_script_that_draws_it(lang: str) -> 
 
 
 @pytest.mark.parametrize("lang", PAGES)
-def test_snippet_and_figure_use_the_same_data_and_settings(lang: str) -> None:
+def test_snippet_and_figure_use_the_same_data_and_settings(lang: str, record: dict) -> None:
     """'The example script draws this figure from the same data and settings': the snippet's output equals it."""
-    learning = load_example()
-    x, labels = learning.make_blobs()
-    w, b, losses = learning.train_softmax_regression(x, labels)
-    accuracy = np.mean(np.argmax(x @ w + b, axis=1) == labels)
+    losses, accuracy = record["softmax_regression"]["losses"], record["softmax_regression"]["accuracy"]
     printed = expected_output_after(page(lang), "for step in range(100):").strip()
     assert printed == f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, accuracy {accuracy:.2f}"
+    assert printed in record["stdout"].splitlines()  # the example page prints the same line
 
 
 @pytest.mark.parametrize("lang", PAGES)
@@ -93,10 +95,12 @@ def test_overflow_thresholds_in_the_prose_are_the_float_limits(lang: str) -> Non
 
 
 @pytest.mark.parametrize("lang", PAGES)
-def test_learned_kernel_figure_states_the_steps_the_script_takes(lang: str) -> None:
-    learning = load_example()
-    _, learned, losses = learning.learn_kernel(learning.SOBEL)
-    assert np.allclose(learned, learning.SOBEL, atol=1e-4)
+def test_learned_kernel_figure_states_the_steps_the_script_takes(lang: str, record: dict) -> None:
+    kernel = record["learned_kernel"]
+    learned, losses = np.array(kernel["learned"]), kernel["losses"]
+    assert kernel["target"] == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]  # Sobel, as panel (a)'s description says
+    assert np.allclose(learned, kernel["target"], atol=1e-4)
+    assert not np.allclose(kernel["initial"], kernel["target"], atol=0.5)  # (b) "nine random values"
     assert "30" in alt_text(page(lang), "learned_kernel.png") and len(losses) == 30
     # On a log scale the loss falls along a nearly straight line: a nearly constant ratio from step to step.
     ratios = np.array(losses[1:]) / np.array(losses[:-1])

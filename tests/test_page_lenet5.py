@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import architectures
+from runs import architectures_record
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "lenet5.md" for lang in ("en", "zh")}
@@ -29,7 +29,8 @@ def numbers(text: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def counts() -> dict:
-    return {c.name: c for c in architectures.count_model(architectures.build_lenet5_1998())}
+    """The 1998 model's per-layer counts, by layer name, from a fresh run of examples/architectures.py."""
+    return {layer["name"]: layer for layer in architectures_record()["networks"]["lenet1998"]["layers"]}
 
 
 @pytest.mark.parametrize("lang", PAGES)
@@ -37,18 +38,18 @@ def test_counts_in_prose_come_from_the_model(lang: str, counts: dict) -> None:
     text = paragraph(PAGES[lang].read_text(encoding="utf-8"), OPENING[lang])
     c = counts
     expected = [
-        c["C1"].params,
-        c["C1"].connections,
-        c["S2"].params,
-        c["S2"].connections,
-        c["C3"].params,
-        c["C3"].connections,
-        c["S4"].params,
-        c["S4"].connections,
-        c["C5"].connections,
-        c["F6"].params,
-        sum(layer.connections for layer in c.values()),
-        sum(layer.params for layer in c.values()),
+        c["C1"]["params"],
+        c["C1"]["connections"],
+        c["S2"]["params"],
+        c["S2"]["connections"],
+        c["C3"]["params"],
+        c["C3"]["connections"],
+        c["S4"]["params"],
+        c["S4"]["connections"],
+        c["C5"]["connections"],
+        c["F6"]["params"],
+        sum(layer["connections"] for layer in c.values()),
+        sum(layer["params"] for layer in c.values()),
     ]
     assert numbers(text) == expected
     # and the paper's own figures (LeCun et al. 1998, section II.B), so that a change to the model cannot pass

@@ -1,7 +1,8 @@
 """mlp-vs-cnn.md (both languages): the counts and comparisons its prose states come from the models and the record.
 
-The models are the ones examples/mlp_vs_cnn.py trains (build_mlp, and LeNet-5 from examples/lenet_mnist.py); the
-accuracies are those of docs/data/mlp_vs_cnn.json, which the generated table shows.
+examples/mlp_vs_cnn.py trains an MLP and LeNet-5; a --smoke run of it gives the models' layers, which must be
+those of the committed record docs/data/mlp_vs_cnn.json (the generated table shows its accuracies), and its
+LeNet-5 and recipe must be those of examples/lenet_mnist.py, read from the lenet.json of a --smoke run of it.
 """
 
 from __future__ import annotations
@@ -10,16 +11,35 @@ import json
 import re
 from pathlib import Path
 
-import mlp_vs_cnn
-import prose
 import pytest
 
-import lenet_mnist
+import course
+import prose
+from runs import lenet_smoke_record
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "mlp-vs-cnn.md" for lang in ("en", "zh")}
 LANGS = list(PAGES)
 RECORD = ROOT / "docs" / "data" / "mlp_vs_cnn.json"
+FILES = ("mlp_vs_cnn.json", "mlp_vs_cnn_permuted.png")
+LAYER_KEYS = ("name", "type", "output_shape", "params")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The record of a --smoke run of examples/mlp_vs_cnn.py, and what it printed (key "stdout")."""
+    tmp = tmp_path_factory.mktemp("mlp_vs_cnn")
+    result = course.run_example("mlp_vs_cnn", "--smoke", "--out", "out", cwd=tmp)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+    assert written == [f"out/{name}" for name in FILES]
+    return json.loads((tmp / "out" / "mlp_vs_cnn.json").read_text(encoding="utf-8")) | {"stdout": result.stdout}
+
+
+@pytest.fixture(scope="module")
+def lenet() -> dict:
+    """lenet.json of a --smoke run of examples/lenet_mnist.py: its LeNet-5's layers, presets and holdout."""
+    return lenet_smoke_record()
 
 
 def section(lang: str, anchor: str) -> str:
@@ -28,36 +48,82 @@ def section(lang: str, anchor: str) -> str:
 
 
 def record() -> dict:
-    return json.loads(RECORD.read_text(encoding="utf-8"))["models"]
+    return json.loads(RECORD.read_text(encoding="utf-8"))
+
+
+def layers(rows: list[dict]) -> list[dict]:
+    """Layer rows reduced to the keys both records share."""
+    return [{key: row[key] for key in LAYER_KEYS} for row in rows]
+
+
+def by_name(model: dict) -> dict[str, dict]:
+    return {row["name"]: row for row in model["layers"]}
+
+
+def test_the_record_holds_the_models_the_example_builds(smoke: dict) -> None:
+    """The committed record was made by the current code: same layers, same parameter counts."""
+    committed = record()["models"]
+    assert list(committed) == list(smoke["models"]) == ["mlp", "lenet5"]
+    for name, model in smoke["models"].items():
+        assert layers(committed[name]["layers"]) == layers(model["layers"]), name
+        assert committed[name]["params"] == model["params"] == sum(row["params"] for row in model["layers"]), name
+
+
+def test_the_cnn_is_the_lenet_example_model(smoke: dict, lenet: dict) -> None:
+    """'LeNet-5' here is layer for layer the model of examples/lenet_mnist.py."""
+    cnn = smoke["models"]["lenet5"]
+    assert layers(cnn["layers"]) == layers(lenet["layers"])
+    assert cnn["params"] == lenet["params"]
+
+
+def test_both_are_trained_with_the_lenet_examples_default_recipe(smoke: dict, lenet: dict) -> None:
+    """'with the default recipe of LeNet-5 on MNIST': the recipe, the seed and the data split are that example's."""
+    default = {key: value for key, value in lenet["presets"]["default"].items() if key != "model"}
+    committed = record()
+    assert committed["recipe"] == default and committed["epochs"] == default["epochs"]
+    assert smoke["recipe"] == default | {"epochs": 1} and lenet["config"]["epochs"] == 1
+    assert committed["holdout"] == smoke["holdout"] == lenet["holdout"]
+    assert committed["seed"] == smoke["seed"] == lenet["seed"] == 0
+    # Same recipe, seed and images: the smoke runs' LeNet-5s land on the same test accuracy (500 images).
+    assert abs(smoke["models"]["lenet5"]["test_accuracy"] - lenet["test_accuracy"]) <= 0.004
+
+
+def test_the_example_prints_the_results_it_records(smoke: dict) -> None:
+    """The example page shows the results table under the cell that computes it."""
+    lines = smoke["stdout"].splitlines()
+    for name, m in smoke["models"].items():
+        row = f"{name:8} {m['params']:>10,} {m['test_accuracy']:>14.2%} {m['shuffled_test_accuracy']:>16.2%}"
+        assert row in lines, name
+    assert "wrote out/mlp_vs_cnn.json" in lines
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_first_layer_count(lang: str) -> None:
+def test_first_layer_count(lang: str, smoke: dict) -> None:
     """'784 × 512 + 512 = 401,920' is the first Dense layer of the MLP the script trains."""
-    mlp = mlp_vs_cnn.build_mlp()
     assert r"$784 \times 512 + 512 = 401{,}920$" in section(lang, "two-models")
-    assert mlp.get_layer("fc1").count_params() == 784 * 512 + 512 == 401920
-    assert mlp.count_params() == record()["mlp"]["params"]
+    assert by_name(smoke["models"]["mlp"])["fc1"]["params"] == 784 * 512 + 512 == 401920
+    assert by_name(record()["models"]["mlp"])["fc1"]["params"] == 401920
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_results_follow_from_the_record(lang: str) -> None:
+def test_results_follow_from_the_record(lang: str, lenet: dict) -> None:
     """'With about a tenth of the parameters, the CNN makes fewer mistakes', on 55,000 training images."""
     text = section(lang, "results")
-    models = record()
-    mlp, cnn = models["mlp"], models["lenet5"]
+    committed = record()
+    mlp, cnn = committed["models"]["mlp"], committed["models"]["lenet5"]
     assert ("about a tenth of the parameters" if lang == "en" else "十分之一左右") in text
     assert 0.08 < cnn["params"] / mlp["params"] < 0.12
-    assert cnn["params"] == lenet_mnist.build_lenet5().count_params()
+    assert cnn["params"] == lenet["params"]
     assert cnn["test_accuracy"] > mlp["test_accuracy"]  # fewer mistakes
-    assert "55,000" in text and "10,000" in text and 60000 - lenet_mnist.HOLDOUT == 55000
+    assert "55,000" in text and committed["train_images"] == 60000 - lenet["holdout"] == 55000
+    assert "10,000" in text and committed["test_images"] == 10000
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_shuffled_pixels_claims(lang: str) -> None:
     """The MLP does not notice the shuffle (up to training noise); the CNN's accuracy drops."""
     text = section(lang, "spatial-structure")
-    models = record()
+    models = record()["models"]
     mlp, cnn = models["mlp"], models["lenet5"]
     assert ("For the MLP nothing has changed" if lang == "en" else "对 MLP 来说，什么都没有变") in text
     assert abs(mlp["shuffled_test_accuracy"] - mlp["test_accuracy"]) < 0.005
@@ -66,9 +132,10 @@ def test_shuffled_pixels_claims(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_sub_sampling_claim(lang: str) -> None:
+def test_sub_sampling_claim(lang: str, lenet: dict) -> None:
     """Without S2 and S4 the first dense layer would get C3's 24 × 24 × 16 = 9,216 values, over a million weights."""
-    keras = lenet_mnist.keras
+    import keras
+
     text = section(lang, "why-fewer-parameters")
     no_pooling = keras.Sequential(
         [
@@ -83,15 +150,16 @@ def test_sub_sampling_claim(lang: str) -> None:
     assert r"24\times 24\times 16 = 9{,}216" in text and flat == 9216
     assert ("more than a million weights" if lang == "en" else "超过一百万个") in text and 120 * flat > 1_000_000
     assert ("receives 400 values" if lang == "en" else "只接收 400 个值") in text
-    assert lenet_mnist.build_lenet5().get_layer("flatten").output.shape[-1] == 400
+    cnn = by_name(lenet)
+    assert cnn["flatten"]["output_shape"][-1] == 400
+    assert [cnn[name]["type"] for name in ("S2", "S4")] == ["MaxPooling2D"] * 2
 
 
-def test_mlp_is_mnist_mlp_without_dropout() -> None:
+def test_mlp_is_mnist_mlp_without_dropout(smoke: dict) -> None:
     """'the shape of Keras's classic mnist_mlp.py ... also puts a Dropout(0.2) layer after each hidden layer'."""
-    mlp = mlp_vs_cnn.build_mlp()
-    dense = [layer for layer in mlp.layers if layer.__class__.__name__ == "Dense"]
-    assert [layer.units for layer in dense] == [512, 512, 10]
-    assert not any(layer.__class__.__name__ == "Dropout" for layer in mlp.layers)
+    mlp = smoke["models"]["mlp"]["layers"]
+    assert [row["output_shape"][-1] for row in mlp if row["type"] == "Dense"] == [512, 512, 10]
+    assert [row["type"] for row in mlp] == ["Flatten", "Dense", "Dense", "Dense"]  # no Dropout
     for lang in LANGS:
         assert "`Dropout(0.2)`" in section(lang, "two-models")
 
@@ -101,5 +169,20 @@ def test_small_data_exercise_threshold_exceeds_the_recorded_drop(lang: str) -> N
     """Exercise 4 asserts a drop above a threshold that the 55,000-image drop of the table stays below."""
     text = PAGES[lang].read_text(encoding="utf-8")
     threshold = float(re.search(r"assert drop > ([\d.]+)", text).group(1))
-    cnn = record()["lenet5"]
+    cnn = record()["models"]["lenet5"]
     assert cnn["test_accuracy"] - cnn["shuffled_test_accuracy"] < threshold
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seed", "-1"], "--seed must be at least 0"),
+        (["--data", "missing.npz"], "no MNIST file at missing.npz"),
+        (["--epochs", "2"], "unrecognized arguments: --epochs 2"),
+    ],
+)
+def test_bad_input_gets_a_short_error(args: list[str], message: str, tmp_path: Path) -> None:
+    result = course.run_example("mlp_vs_cnn", *args, "--out", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@
 The page rebuilds TensorFlow's padding from the formula in its documentation and states when it is symmetric.
 Here the padding is not computed from any formula: for every size, kernel and stride in a grid, the test tries
 every split of zeros before and after and keeps the one whose "VALID" convolution equals TensorFlow's "SAME" output.
+The figure's description is checked against what examples/padding_stride.py, which draws it, prints.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+
+import course
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = [DOCS / lang / "lessons" / "padding-stride.md" for lang in ("en", "zh")]
@@ -77,3 +80,38 @@ def test_what_the_page_says_about_symmetry_holds() -> None:
     assert padding_by_trial(6, 3, 2) == (0, 1)
     assert padding_by_trial(7, 3, 2) == (1, 1)
     assert padding_by_trial(6, 4, 2) == (1, 1)
+
+
+# The figure's description, in each language: the zeros on each side of (a)-(c), then the output grids' sides.
+FIGURE_ALT = {
+    "en": r"(?P<z0>\w+) rows of zeros on each side in \(a\), (?P<z1>\w+) in \(b\), (?P<z2>\w+) in \(c\)\. "
+    r"Bottom: the (?P<o0>\d+)×\d+, (?P<o1>\d+)×\d+ and (?P<o2>\d+)×\d+ output grids",
+    "zh": r"\(a\) 每侧(?P<z0>\w)圈，\(b\) 每侧(?P<z1>\w)圈，\(c\) (?P<z2>没有)。"
+    r"下方：(?P<o0>\d+)×\d+、(?P<o1>\d+)×\d+ 和 (?P<o2>\d+)×\d+ 的输出网格",
+}
+ZEROS = {"none": 0, "one": 1, "two": 2, "没有": 0, "一": 1, "两": 2}
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """examples/padding_stride.py, which draws the page's figure, run once: its printed lines."""
+    tmp = tmp_path_factory.mktemp("padding_stride")
+    result = course.run_example("padding_stride", "--out", str(tmp / "out"), cwd=tmp)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()] == ["out/padding_modes.png"]
+    return result.stdout
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.parts[-3])
+def test_figure_description_states_what_the_example_computes(page: Path, example_run: str) -> None:
+    line = r"^(FULL|SAME|VALID): (\d+) zeros? per side, padded input \d+x\d+, output (\d+)x\d+$"
+    printed = re.findall(line, example_run, re.M)
+    assert [mode for mode, _, _ in printed] == ["FULL", "SAME", "VALID"]
+    match = re.search(FIGURE_ALT[page.parts[-3]], page.read_text(encoding="utf-8"))
+    assert match, page
+    for i, (_, zeros, side) in enumerate(printed):
+        assert ZEROS[match[f"z{i}"]] == int(zeros)
+        assert match[f"o{i}"] == side
+    # "The valid output (c) is the centre of the same output (b), which is the centre of the full output (a)."
+    assert "VALID equals the centre of SAME: True" in example_run
+    assert "SAME equals the centre of FULL: True" in example_run

@@ -1,4 +1,5 @@
-"""pooling.md: what the prose says about MNIST and VGG, checked against the data, Keras and the VGG paper."""
+"""pooling.md: what the prose says about MNIST, VGG and its figure, checked against the data, Keras, the VGG paper
+and examples/pooling.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import keras
 import pytest
 from keras import layers
+
+import course
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: (ROOT / "docs" / lang / "lessons" / "pooling.md").read_text(encoding="utf-8") for lang in ("en", "zh")}
@@ -87,3 +90,28 @@ def test_keras_vgg16_and_vgg19_are_the_configurations_the_page_names() -> None:
         runs = convolutions_before_each_pooling(model)
         assert runs == VGG_TABLE_1[config]
         assert sum(runs) + FULLY_CONNECTED == depth
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """examples/pooling.py, which draws the page's figure, run once on MNIST's first test digit: its printed lines."""
+    tmp = tmp_path_factory.mktemp("pooling")
+    result = course.run_example("pooling", "--out", str(tmp / "out"), cwd=tmp)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()] == ["out/pooling.png"]
+    return result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_figure_shows_the_digit_and_maps_the_page_measures(lang: str, example_run: str) -> None:
+    """The example's digit is the page's: the same changes before and after pooling, the same map sizes."""
+    page_line = re.search(r"digit (\d): change ([\d.]+) before pooling, ([\d.]+) after", PAGES[lang])
+    assert page_line, lang
+    assert f"MNIST test digit 0: a {page_line[1]}, 28x28 pixels" in example_run
+    edge = re.search(r"^edge maps +(\d+)x\d+: change ([\d.]+)$", example_run, re.M)
+    pooled = re.search(r"^pooled maps +(\d+)x\d+: change ([\d.]+)$", example_run, re.M)
+    assert edge and pooled, example_run
+    assert (edge[2], pooled[2]) == (page_line[2], page_line[3])
+    # The caption: "its edge feature map (26x26) and the max-pooled map (13x13)".
+    for side in (edge[1], pooled[1]):
+        assert rf"${side}\times {side}$" in PAGES[lang]

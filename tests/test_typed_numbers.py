@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from prose import cites_a_source, link_text_only, paragraphs, without_code, without_quotations
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,10 +2,13 @@
 
 - Files under `assets/` (figures, vendored KaTeX, CSS/JS) join each language's
   build as `assets/...`, so pages link them as `../assets/figures/NAME.png`.
-- Example scripts in jupytext percent format (`# %%` cells) under `examples/`
-  become pages `examples/NAME.py`, rendered by mkdocs-jupyter. Each such page
-  gets download links, and its `.py`, its `.ipynb` and the example modules it
-  imports (`common.py`, ...) are written beside it.
+- Each example script (jupytext percent format, `# %%` cells) under `examples/`
+  becomes the page `examples/NAME.ipynb`: the notebook that `make figures`
+  executed and stored in docs/generated/examples/, rendered with its outputs by
+  mkdocs-jupyter (which does not execute it again). The page gets a header (the
+  run's time and machine, from the notebook's metadata) and download links; the
+  script and a clean notebook made from it are written beside it. Cells tagged
+  `fold` (helpers, plotting code) show their code folded under a summary line.
 - mkdocs-jupyter's template loads MathJax and mermaid from cdnjs; those script
   tags are removed (KaTeX from assets/ renders the math instead).
 - mkdocs-jupyter also inlines about 600 KB of JupyterLab CSS into every notebook
@@ -32,7 +35,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_DIRS = ("assets", "examples")
+SHARED_DIRS = ("assets",)
+EXAMPLES = ROOT / "examples"
+NOTEBOOKS = ROOT / "docs" / "generated" / "examples"
 
 # mkdocs-jupyter's third-party scripts: MathJax 2 (+ its inline config) and mermaid's ES module.
 _THIRD_PARTY_SCRIPTS = re.compile(
@@ -53,7 +58,7 @@ def is_notebook_script(path: Path) -> bool:
 
 
 def is_notebook_page(page: Page) -> bool:
-    return page.file.src_uri.startswith("examples/") and page.file.src_uri.endswith(".py")
+    return page.file.src_uri.startswith("examples/") and page.file.src_uri.endswith(".ipynb")
 
 
 @event_priority(100)  # before mkdocs-jupyter wraps the notebook files
@@ -62,25 +67,51 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for path in sorted((ROOT / folder).rglob("*")):
             if not path.is_file() or path.name == "README.md" or "__pycache__" in path.parts:
                 continue
-            if folder == "examples" and not is_notebook_script(path):
-                continue
             rel = path.relative_to(ROOT).as_posix()
             files.append(File(rel, str(ROOT), config.site_dir, config.use_directory_urls))
+    for script in sorted(EXAMPLES.glob("*.py")):
+        stored = NOTEBOOKS / f"{script.stem}.ipynb"
+        if is_notebook_script(script) and stored.is_file():  # a missing one fails the strict build (nav)
+            page = File(f"examples/{stored.name}", str(NOTEBOOKS.parent), config.site_dir, config.use_directory_urls)
+            files.append(page)
     return files
 
 
-def local_imports(script: Path) -> list[Path]:
-    """Modules from the same folder that `script` imports, directly or through each other."""
-    found: list[Path] = []
-    pending = [script]
-    while pending:
-        source = pending.pop().read_text(encoding="utf-8")
-        for name in re.findall(r"^(?:from|import) (\w+)", source, flags=re.MULTILINE):
-            module = script.parent / f"{name}.py"
-            if module.is_file() and module != script and module not in found:
-                found.append(module)
-                pending.append(module)
-    return sorted(found)
+def example_header(notebook: dict, i18n: dict) -> str:
+    """The run's time and machine, and the download links, as HTML."""
+    run = notebook["metadata"]["course"]
+    machine = run["machine"]
+    isa = i18n["with_avx512"] if machine["avx512"] else i18n["without_avx512"]
+    note = i18n["run_note"].format(
+        date=run["date"], seconds=run["seconds"], cpu=machine["cpu"], cores=machine["cores"], isa=isa,
+        python=machine["python"], tensorflow=run["versions"].get("tensorflow", "-"),
+    )
+    stem = Path(run["script"]).stem
+    links = [
+        f'<a href="{stem}.ipynb" download>{html.escape(i18n["download_notebook"])}</a>',
+        f'<a href="{stem}.py" download>{html.escape(i18n["download_script"])}</a>',
+    ]
+    return (
+        f'<p class="example-run">{html.escape(note)}</p>'
+        f'<p class="nb-downloads">{"".join(f"<span>{link}</span>" for link in links)}</p>'
+    )
+
+
+def fold_cells(content: str, summary: str) -> str:
+    """Put the code of every cell tagged `fold` inside a closed <details> with `summary` as its line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(content, "html.parser")
+    for cell in soup.select("div.jp-Cell.celltag_fold"):
+        code = cell.select_one(".jp-Cell-inputWrapper")
+        if code is None or code.find_parent("details") is not None:
+            continue
+        details = soup.new_tag("details", attrs={"class": "nb-fold"})
+        label = soup.new_tag("summary")
+        label.string = summary
+        code.wrap(details)
+        details.insert(0, label)
+    return str(soup)
 
 
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -90,29 +121,28 @@ def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: 
     # (the index loads on every page), and the lessons that explain each example are indexed.
     page.meta["search"] = {"exclude": True}
     i18n = config.extra["i18n"]
-    script = Path(page.file.abs_src_path)
-    links = [
-        f'<a href="{script.stem}.ipynb" download>{html.escape(i18n["download_notebook"])}</a>',
-        f'<a href="{script.name}" download>{html.escape(i18n["download_script"])}</a>',
-    ]
-    needs = local_imports(script)
-    if needs:
-        modules = ", ".join(f'<a href="{m.name}" download><code>{m.name}</code></a>' for m in needs)
-        links.append(f"{html.escape(i18n['download_needs'])} {modules}")
-    return f'<p class="nb-downloads">{"".join(f"<span>{link}</span>" for link in links)}</p>' + html_content
+    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    header = example_header(notebook, i18n)
+    content = fold_cells(html_content, i18n["fold_summary"])
+    # The header goes under the notebook's title and one-line description (its first paragraph).
+    title = content.find("</h1>")
+    first_paragraph = content.find("</p>", title) if title >= 0 else -1
+    if first_paragraph < 0:
+        return header + content
+    cut = first_paragraph + len("</p>")
+    return content[:cut] + header + content[cut:]
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not is_notebook_page(page):
         return output
-    src = Path(page.file.abs_src_path)
+    script = EXAMPLES / f"{Path(page.file.src_uri).stem}.py"
     dest = Path(page.file.abs_dest_path).parent
     dest.mkdir(parents=True, exist_ok=True)
-    for path in [src, *local_imports(src)]:
-        (dest / path.name).write_bytes(path.read_bytes())
-    notebook = jupytext.read(src)
+    (dest / script.name).write_bytes(script.read_bytes())
+    notebook = jupytext.read(script)  # the download: the script's cells, without the stored outputs
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    jupytext.write(notebook, dest / f"{src.stem}.ipynb", fmt="ipynb")
+    jupytext.write(notebook, dest / f"{script.stem}.ipynb", fmt="ipynb")
     return shared_notebook_css(_THIRD_PARTY_SCRIPTS.sub("", output), page, config)
 
 

@@ -5,7 +5,7 @@ import time
 import keras
 from keras import layers
 
-EPOCHS = 3
+EPOCHS = 2
 BATCH_SIZE = 128
 keras.utils.set_random_seed(0)
 

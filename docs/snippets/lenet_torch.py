@@ -6,7 +6,7 @@ import keras  # only to load the very same MNIST arrays as the Keras tab
 import torch
 from torch import nn
 
-EPOCHS = 3
+EPOCHS = 2
 BATCH_SIZE = 128
 torch.manual_seed(0)
 
