@@ -103,7 +103,7 @@ def test_recipe_matches_the_code(lang: str, run: dict) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_frameworks_comparison_matches_its_record(lang: str, run: dict) -> None:
-    """Frameworks lesson: same model, at least as many epochs, lower accuracy; Adam at 0.001, batches of 128."""
+    """Frameworks lesson: same model, the same two epochs, lower accuracy; Adam at 0.001, batches of 128."""
     text = paragraph(section(lang, "recipe"), r"frameworks\.md#benchmark")
     record = json.loads((DATA / "frameworks_benchmark.json").read_text(encoding="utf-8"))
     snippet = (ROOT / "docs" / "snippets" / "lenet_keras.py").read_text(encoding="utf-8")
@@ -114,8 +114,9 @@ def test_frameworks_comparison_matches_its_record(lang: str, run: dict) -> None:
     assert all(r["params"] == run["params"] for r in record["runs"])  # the same model
     assert all(r["test_accuracy"] < ours for r in record["runs"])  # "a lower test accuracy"
     epochs = int(re.search(r"^EPOCHS = (\d+)$", snippet, re.M).group(1))
-    assert epochs >= run["presets"]["default"]["epochs"]  # "for at least as many epochs"
-    assert ("at least as many epochs" if lang == "en" else "至少同样多的轮数") in " ".join(text.split())
+    assert epochs == run["presets"]["default"]["epochs"] == 2  # "the same two epochs"
+    assert all(s["epochs"] == epochs for s in record["summary"].values())
+    assert ("the same two epochs" if lang == "en" else "训练同样的 2 轮") in " ".join(text.split())
     assert "Adam(1e-3)" in snippet and "label_smoothing" not in snippet and "schedules" not in snippet
     assert "60,000" in text and "model.fit(x_train, y_train," in snippet  # all 60,000 training images
     assert "validation" not in snippet
