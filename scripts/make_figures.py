@@ -114,6 +114,7 @@ SOURCES: tuple[Source, ...] = (
             *(f"figures/training_{name}.png" for name in TRAINING_FIGURES),
             "data/training.json",
         ),
+        inputs=tuple(f"samples/{n}=>samples/{n}" for n in SAMPLES),  # the handwritten digits it tests augmentation on
     ),
     # The lesson's drawing pad: the weights as a plain script, and what shipping them costs.
     Source(
