@@ -150,7 +150,8 @@ def test_notebook_css_is_one_shared_file(site: Path, lang: str) -> None:
         text = path.read_text(encoding="utf-8")
         assert '<style type="text/css">' not in text, path
         assert 'href="../../assets/css/notebook.css"' in text, path
-        assert len(text) < 300_000, f"{path}: {len(text):,} bytes"
+        # The training example prints five experiments' tables.
+        assert len(text) < 350_000, f"{path}: {len(text):,} bytes"
 
 
 @pytest.mark.parametrize("lang", LANGS)
