@@ -91,12 +91,13 @@ def cpu_model() -> str:
 
 
 def cpu_flags() -> list[str]:
-    """The vector-instruction flags that decide TensorFlow's CPU speed (avx2, fma, avx512*)."""
+    """The vector-instruction flags that decide TensorFlow's CPU speed (avx2, fma, avx_vnni, avx512*, amx*)."""
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("flags"):
                 flags = line.split(":", 1)[1].split()
-                return sorted(f for f in flags if f in ("avx", "avx2", "fma") or f.startswith(("avx512", "amx")))
+                named = ("avx", "avx2", "fma", "avx_vnni")
+                return sorted(f for f in flags if f in named or f.startswith(("avx512", "amx")))
     return []
 
 

@@ -172,8 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     measured = measure(args.model, exported, args.runs, args.batch_runs)
     record = {
         "date": dt.date.today().isoformat(),
-        "model": shown(args.model),
-        "exported": shown(exported),
+        # File names only: the files are compared by size and hash, wherever this run wrote them.
+        "model": args.model.name,
+        "exported": exported.name,
         **measured,
         "machine": course.machine(),
         "versions": course.versions(PACKAGES),

@@ -68,19 +68,6 @@ TEXT = {
         "seconds": "{:.1f} s",
         "layers": ("Layer", "Type", "Output shape", "Parameters", "How the count arises"),
         "total": "Total",
-        "results": (
-            "Configuration",
-            "Epochs",
-            "Parameters",
-            "Test accuracy (median)",
-            "Worst seed's accuracy",
-            "Training time (median)",
-        ),
-        "seed": "`--preset seed` (the 2019 lesson)",
-        "default": "default (this course)",
-        "measured": "Measured on {date}: {cpu}, {cores} cores, Python {python}, TensorFlow {tensorflow}, "
-        "Keras {keras}; {n} seeds per configuration, run alternately, each in a fresh process by "
-        "`scripts/benchmark_lenet.py`. Training time divided by the seed preset's, per seed (median): **{ratio}**.",
         "mlp": ("Model", "Parameters", "Test accuracy", "Test accuracy, pixels shuffled"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "Both trained with the default recipe ({epochs} epochs), seed {seed}.",
@@ -123,12 +110,6 @@ TEXT = {
         "seconds": "{:.1f} 秒",
         "layers": ("层", "类型", "输出形状", "参数量", "参数量的由来"),
         "total": "合计",
-        "results": ("配置", "轮数", "参数量", "测试准确率（中位数）", "最差种子的准确率", "训练时间（中位数）"),
-        "seed": "`--preset seed`（2019 年的原课程）",
-        "default": "默认配置（本课程）",
-        "measured": "测量于 {date}：{cpu}，{cores} 个核心，Python {python}，TensorFlow {tensorflow}，"
-        "Keras {keras}；每种配置用 {n} 个随机种子，由 `scripts/benchmark_lenet.py` 交替运行，"
-        "每次运行都启动新进程。相同随机种子下，本课程方案与 `--preset seed` 的训练时间之比（中位数）：**{ratio}**。",
         "mlp": ("模型", "参数量", "测试准确率", "测试准确率（像素打乱后）"),
         "mlp_names": {"mlp": "MLP 784-512-512-10", "lenet5": "LeNet-5"},
         "mlp_note": "两个模型使用相同的默认训练方案（{epochs} 轮），随机种子均为 {seed}。",
@@ -193,29 +174,6 @@ def layer_table(model: str, lang: str) -> str:
         rows.append((f"`{layer['name']}`", layer["type"], shape, f"{layer['params']:,}", _param_formula(layer)))
     rows.append((f"**{TEXT[lang]['total']}**", "", "", f"**{record['params']:,}**", ""))
     return _table(TEXT[lang]["layers"], rows)
-
-
-def lenet_results(lang: str) -> str:
-    """Seed preset vs default, from the benchmark record."""
-    record = json.loads((DATA / "lenet_benchmark.json").read_text(encoding="utf-8"))
-    t, summary = TEXT[lang], record["summary"]
-    rows = []
-    for preset in ("seed", "default"):
-        s = summary[preset]
-        rows.append(
-            (
-                t[preset],
-                s["epochs"],
-                f"{s['params']:,}",
-                f"{s['median_accuracy']:.2%}",
-                f"{s['min_accuracy']:.2%}",
-                t["seconds"].format(s["median_train_seconds"]),
-            )
-        )
-    n = len({r["seed"] for r in record["runs"]})
-    machine = {key: record["machine"][key] for key in ("cpu", "cores")}
-    note = t["measured"].format(**machine, **record["versions"], date=record["date"], n=n, ratio=summary["time_ratio"])
-    return _table(t["results"], rows) + "\n" + note + "\n"
 
 
 def mlp_results(lang: str) -> str:
@@ -354,7 +312,6 @@ FRAGMENTS: dict[str, Callable[[], str]] = {
 for _lang in LANGS:
     FRAGMENTS[f"lenet_layers.{_lang}.md"] = partial(layer_table, "lenet5", _lang)
     FRAGMENTS[f"seed_layers.{_lang}.md"] = partial(layer_table, "seed", _lang)
-    FRAGMENTS[f"lenet_results.{_lang}.md"] = partial(lenet_results, _lang)
     FRAGMENTS[f"mlp_results.{_lang}.md"] = partial(mlp_results, _lang)
     FRAGMENTS[f"lenet1998_layers.{_lang}.md"] = partial(lenet1998_layers, _lang)
     FRAGMENTS[f"alexnet_layers.{_lang}.md"] = partial(alexnet_layers, _lang)

@@ -216,8 +216,15 @@ def generated_images(folder: Path) -> list[Path]:
 
     seven = [(0.15, 0.15), (0.85, 0.15), (0.4, 0.9)]
 
-    def draw(size: tuple[int, int], box: tuple[float, float, float, float], paper: str, ink: str, mode: str,
-             width: int, shape: list[tuple[float, float]] = seven) -> Image.Image:
+    def draw(
+        size: tuple[int, int],
+        box: tuple[float, float, float, float],
+        paper: str,
+        ink: str,
+        mode: str,
+        width: int,
+        shape: list[tuple[float, float]] = seven,
+    ) -> Image.Image:
         image = Image.new(mode, size, paper)
         x0, y0, x1, y1 = box
         points = [(x0 + px * (x1 - x0), y0 + py * (y1 - y0)) for px, py in shape]

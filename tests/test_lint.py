@@ -1,4 +1,4 @@
-"""The project's Python is ruff-clean."""
+"""The project's Python is ruff-clean and ruff-formatted."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ("examples", "tests", "scripts", "docs/hooks", "docs/snippets", "conftest.py")
 
 
-def test_ruff_finds_nothing() -> None:
+@pytest.mark.parametrize("command", [("check",), ("format", "--check")], ids=["check", "format"])
+def test_ruff_finds_nothing(command: tuple[str, ...]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", *PATHS],
+        [sys.executable, "-m", "ruff", *command, *PATHS],
         cwd=ROOT,
         capture_output=True,
         text=True,

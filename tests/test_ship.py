@@ -135,7 +135,7 @@ def test_the_script_refuses_bad_input(tmp_path: Path) -> None:
 
 def test_the_record_describes_the_committed_files(keras_model) -> None:
     r = record()
-    assert (r["model"], r["exported"]) == ("assets/models/lenet.keras", "assets/models/lenet.tflite")
+    assert (r["model"], r["exported"]) == (MODEL.name, EXPORTED.name)
     for key, path in (("keras", MODEL), ("tflite", EXPORTED)):
         assert r["bytes"][key] == path.stat().st_size, f"{key}: run export_lenet.py"
         assert r["sha256"][key] == hashlib.sha256(path.read_bytes()).hexdigest(), f"{key}: run export_lenet.py"

@@ -116,6 +116,17 @@ def test_ui_strings_and_nav_follow_the_language(site: Path) -> None:
     assert "Examples" not in zh and "示例" in zh
 
 
+def test_chinese_text_has_no_line_breaks_between_characters(site: Path) -> None:
+    """A wrapped source line must not show as a space between two Chinese characters (docs/hooks/i18n.py)."""
+    # Only inside paragraphs: there a line break renders as a space; between block elements it does not.
+    verbatim = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.DOTALL)
+    gap = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]\s*\n\s*[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for rel, path in pages(site, "zh").items():
+        for paragraph in re.findall(r"<p\b[^>]*>(.*?)</p>", path.read_text(encoding="utf-8"), re.DOTALL):
+            found = gap.search(re.sub(r"<[^<>]+>", "", verbatim.sub("code", paragraph)))  # code: a Latin word
+            assert found is None, f"zh/{rel}: {found.group()!r}"
+
+
 def test_headings_keep_the_same_anchors_in_both_languages(site: Path) -> None:
     for rel, path in pages(site, "en").items():
         if rel.startswith("examples/") or rel == "404.html":

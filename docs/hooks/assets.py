@@ -83,8 +83,13 @@ def example_header(notebook: dict, i18n: dict) -> str:
     machine = run["machine"]
     isa = i18n["with_avx512"] if machine["avx512"] else i18n["without_avx512"]
     note = i18n["run_note"].format(
-        date=run["date"], seconds=run["seconds"], cpu=machine["cpu"], cores=machine["cores"], isa=isa,
-        python=machine["python"], tensorflow=run["versions"].get("tensorflow", "-"),
+        date=run["date"],
+        seconds=run["seconds"],
+        cpu=machine["cpu"],
+        cores=machine["cores"],
+        isa=isa,
+        python=machine["python"],
+        tensorflow=run["versions"].get("tensorflow", "-"),
     )
     stem = Path(run["script"]).stem
     links = [

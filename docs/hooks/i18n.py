@@ -42,6 +42,29 @@ log = logging.getLogger("mkdocs.hooks.i18n")
 _ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
+# Chinese prose is wrapped in the Markdown source, and a browser shows each line break inside a
+# paragraph as a space, also between two Chinese characters (Chromium does not apply CSS Text 3's
+# segment-break rule for East Asian text). Breaks between Chinese characters or punctuation, with
+# only tags between, are removed; code and preformatted text keep theirs.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])((?:<[^<>]+>)*)[ \t]*\n[ \t]*((?:<[^<>]+>)*)(?=[{_CJK}])")
+_VERBATIM = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.DOTALL)
+
+
+def join_cjk_lines(html: str) -> str:
+    """Remove the line breaks that would show as spaces between Chinese characters, outside verbatim blocks."""
+    parts = _VERBATIM.split(html)
+    # split() yields text, then each match's two groups (the block and its tag name), repeatedly.
+    for i in range(0, len(parts), 3):
+        parts[i] = _CJK_BREAK.sub(r"\1\2", parts[i])
+    return "".join(p for i, p in enumerate(parts) if i % 3 != 2)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Chinese pages: no stray spaces where the source wraps a line between Chinese characters."""
+    return join_cjk_lines(html) if config.extra.get("i18n", {}).get("code") == "zh" else html
+
+
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """Translate section labels and explicit page labels of the nav."""
     i18n = config.extra.get("i18n", {})
