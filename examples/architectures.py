@@ -565,7 +565,7 @@ def build_course_lenet5() -> keras.Model:
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
-            layers.Conv2D(6, 5, padding="same", activation="relu", name="C1"),  # 28x28 padded to 32x32
+            layers.Conv2D(6, 5, activation="relu", name="C1"),  # 28x28 -> 24x24, no padding
             layers.MaxPooling2D(2, name="S2"),
             layers.Conv2D(16, 5, activation="relu", name="C3"),
             layers.MaxPooling2D(2, name="S4"),

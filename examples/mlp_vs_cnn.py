@@ -191,8 +191,8 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)  # not its warning that 
 #
 # LeNet-5 is the course's version (ReLU, max pooling, softmax), layer for layer
 # the model of the LeNet-5 example: C for convolution, S for subsampling
-# (pooling), F for fully connected. C5, a 5×5 convolution over S4's 5×5 maps, is
-# exactly a dense layer on the 400 flattened values, and is written as one.
+# (pooling), F for fully connected. The 28×28 digit is not padded, so S4's maps
+# are 4×4 and C5 is a dense layer on the 256 flattened values.
 
 
 # %%
@@ -215,7 +215,7 @@ def build_lenet5() -> keras.Sequential:
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
-            layers.Conv2D(6, 5, padding="same", activation="relu", name="C1"),  # 28x28 padded to 32x32
+            layers.Conv2D(6, 5, activation="relu", name="C1"),  # 28x28 -> 24x24, no padding
             layers.MaxPooling2D(2, name="S2"),
             layers.Conv2D(16, 5, activation="relu", name="C3"),
             layers.MaxPooling2D(2, name="S4"),
@@ -253,7 +253,7 @@ for model in (build_mlp(), build_lenet5()):
 # Both models get the default recipe of the LeNet-5 example: Adam with
 # `beta_2=0.99`, with a learning rate that warms up over the first 10 % of the
 # steps to 0.01 and then follows a cosine down to zero; cross-entropy with label
-# smoothing 0.1; batches of 128; 2 epochs. `steps_per_execution=50` runs 50
+# smoothing 0.05; batches of 128; 2 epochs. `steps_per_execution=10` runs 10
 # training steps per call from Python into TensorFlow, and validation runs in
 # batches of 1,000, which saves most of the per-step overhead on a CPU. Pixels are scaled to 0–1 and labels
 # become one-hot vectors. The seed is set before each training, so each one
@@ -264,8 +264,8 @@ EPOCHS = 1 if args.smoke else 2
 BATCH_SIZE = 128
 LEARNING_RATE = 1e-2  # the peak of the schedule
 BETA_2 = 0.99  # Adam's decay rate for its running average of squared gradients
-LABEL_SMOOTHING = 0.1
-STEPS_PER_EXECUTION = 50
+LABEL_SMOOTHING = 0.05
+STEPS_PER_EXECUTION = 10
 VALIDATION_BATCH_SIZE = 1000
 
 

@@ -252,7 +252,7 @@ def untrained_lenet() -> keras.Model:
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
-            layers.Conv2D(6, 5, padding="same", activation="relu", name="C1"),
+            layers.Conv2D(6, 5, activation="relu", name="C1"),
             layers.MaxPooling2D(2, name="S2"),
             layers.Conv2D(16, 5, activation="relu", name="C3"),
             layers.MaxPooling2D(2, name="S4"),

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+import runs
+
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's chromium, installed by `scripts/install_system_packages.sh browser` (`make test` runs it first).
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,10 +34,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_runs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Where tests/runs.py keeps what the test processes share: the folder above each pytest-xdist worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    runs.SHARED = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site() -> Path:
     """The whole site, both languages, built once with `mkdocs build --strict`, as for a local build (no SITE_URL)."""
-    return build_site(tmp_path_factory.mktemp("site"))
+    return runs.shared("site", build_site)
 
 
 class PagesHandler(SimpleHTTPRequestHandler):
@@ -123,9 +132,9 @@ HOSTED_AT = f"https://example.org{SUB_PATH}"  # as the deploy workflow sets SITE
 
 
 @pytest.fixture(scope="session")
-def hosted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hosted_site() -> Path:
     """The site built for hosting under a sub-path: SITE_URL set as the deploy workflow sets it."""
-    return build_site(tmp_path_factory.mktemp("hosted"), HOSTED_AT)
+    return runs.shared("hosted", functools.partial(build_site, site_url=HOSTED_AT))
 
 
 @pytest.fixture(scope="session")
@@ -151,12 +160,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One full default run of examples/lenet_mnist.py: its record (lenet.json) as `summary`, stdout, model path."""
-    import course
+def trained() -> dict:
+    """One full default run of examples/lenet_mnist.py: its record (lenet.json) as `summary`, stdout, model path.
 
-    out = tmp_path_factory.mktemp("lenet")
-    result = course.run_example("lenet_mnist", "--out", str(out), cwd=out)
-    assert result.returncode == 0, result.stdout + result.stderr
+    Its folder is shared by every test process: read it, never write into it.
+    """
+    out = runs.lenet_full_run()
     summary = json.loads((out / "lenet.json").read_text(encoding="utf-8"))
-    return {"summary": summary, "stdout": result.stdout, "model": out / "lenet.keras", "out": out}
+    stdout = runs.stdout(out).read_text(encoding="utf-8")
+    return {"summary": summary, "stdout": stdout, "model": out / "lenet.keras", "out": out}

@@ -51,7 +51,7 @@ def test_record_describes_the_run(trained: dict) -> None:
     """lenet.json: the presets as defined, the config used, every layer, the metrics per epoch, the versions."""
     record = trained["summary"]
     default = record["presets"]["default"]
-    assert set(record["presets"]) == {"default", "seed"}
+    assert set(record["presets"]) == {"default", "seed", "padded"}
     assert record["config"] == default and record["epochs"] == default["epochs"] == 2
     assert record["batch_size"] == default["batch_size"]
     assert [layer["name"] for layer in record["layers"]] == LENET5_LAYERS
@@ -59,11 +59,11 @@ def test_record_describes_the_run(trained: dict) -> None:
         "name": "C1",
         "type": "Conv2D",
         "input_shape": [None, 28, 28, 1],
-        "output_shape": [None, 28, 28, 6],
+        "output_shape": [None, 24, 24, 6],  # no padding
         "params": 156,
         "kernel_size": [5, 5],
     }
-    assert record["params"] == sum(layer["params"] for layer in record["layers"]) == 61706
+    assert record["params"] == sum(layer["params"] for layer in record["layers"]) == 44426
     assert all(len(values) == 2 for values in record["history"].values())
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(record["history"])
     assert 0 < record["train_seconds"] < 600 and record["train_cpu_seconds"] > 0
@@ -128,7 +128,7 @@ def test_committed_benchmark_summary_is_derived_from_its_runs() -> None:
         assert settings["env"] == benchmark_lenet.MODES[mode]
         assert settings["summary"] == benchmark_lenet.summarise(record["runs"], mode)
         pairs = {(r["preset"], r["seed"]) for r in record["runs"] if r["mode"] == mode}
-        assert pairs == {(preset, seed) for preset in ("seed", "default") for seed in range(len(pairs) // 2)}
+        assert pairs == {(preset, seed) for preset in benchmark_lenet.PRESETS for seed in range(len(pairs) // 3)}
     assert len(pairs) // 2 >= 5  # at least 5 seeds
     assert record["machine"]["flags"] and "cpu" in record["machine"]
 
@@ -187,7 +187,7 @@ def test_committed_seed_record_matches_the_code(seed_run: dict) -> None:
 
 
 def test_benchmark_script_runs_in_a_fast_mode(tmp_path: Path) -> None:
-    """scripts/benchmark_lenet.py --smoke: both presets, alternating, and a record whose summary is its own."""
+    """scripts/benchmark_lenet.py --smoke: the three presets, alternating, and a record whose summary is its own."""
     out = tmp_path / "record.json"
     script = [sys.executable, str(ROOT / "scripts" / "benchmark_lenet.py")]
     result = subprocess.run(
@@ -202,10 +202,14 @@ def test_benchmark_script_runs_in_a_fast_mode(tmp_path: Path) -> None:
     assert record["smoke"] is True and [(r["mode"], r["preset"], r["seed"]) for r in record["runs"]] == [
         ("native", "seed", 0),
         ("native", "default", 0),
+        ("native", "padded", 0),
         ("eigen", "seed", 0),
         ("eigen", "default", 0),
+        ("eigen", "padded", 0),
+        ("native", "padded", 1),
         ("native", "default", 1),
         ("native", "seed", 1),
+        ("eigen", "padded", 1),
         ("eigen", "default", 1),
         ("eigen", "seed", 1),
     ]
@@ -237,6 +241,9 @@ def test_interrupted_run_keeps_the_previous_model(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        # As a reader's shell starts it: Ctrl-C raises KeyboardInterrupt. (A pytest-xdist worker ignores SIGINT,
+        # and a child would inherit that.)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     for line in process.stdout:
         if line.startswith("epoch 1/"):

@@ -47,7 +47,7 @@ LABELS = {
 }
 DIGITS = 1000  # MNIST test digits compared with Keras
 # JavaScript runs the float16 weights in double precision and stores each layer's output as float32; Keras runs
-# the same rounded weights in float32. What separates the two is float32 rounding in sums of at most 400 products:
+# the same rounded weights in float32. What separates the two is float32 rounding in sums of at most 256 products:
 # below 1e-5 in a probability (measured: about 4e-7).
 ARITHMETIC = 1e-5
 
@@ -178,8 +178,9 @@ def test_convolutions_match_the_explorer(demo: Page, keras_models: tuple, mnist:
     digit = (x[0] / 255.0).astype("float32")
     layers = {layer.name: layer for layer in rounded.layers}
     c1, c3 = (layers[n].get_weights() for n in ("C1", "C3"))
+    padding = [layers[n].padding for n in ("C1", "C3")]  # as the model was built: "valid" or "same"
     got = demo.evaluate(
-        """([digit, c1, c3]) => {
+        """([digit, c1, c3, padding]) => {
           const out = window.lenetDemo.layers(Float32Array.from(digit));
           const maps = (flat, [h, w, c]) => Array.from({ length: c }, (_, ch) =>
             Array.from({ length: h }, (__, y) => Array.from({ length: w }, (___, x) => flat[(y * w + x) * c + ch])));
@@ -189,13 +190,14 @@ def test_convolutions_match_the_explorer(demo: Page, keras_models: tuple, mnist:
           const s2 = maps(out.S2.values, out.S2.shape);
           return {
             demo: [maps(out.C1.values, out.C1.shape), maps(out.C3.values, out.C3.shape)],
-            explorer: [layer([maps(digit, [28, 28, 1])[0]], c1, 'same'), layer(s2, c3, 'valid')],
+            explorer: [layer([maps(digit, [28, 28, 1])[0]], c1, padding[0]), layer(s2, c3, padding[1])],
           };
         }""",
         [
             digit.ravel().tolist(),
             [c1[0].transpose(3, 2, 0, 1).tolist(), c1[1].tolist()],  # [out][in][k][k], the explorer's layout
             [c3[0].transpose(3, 2, 0, 1).tolist(), c3[1].tolist()],
+            padding,
         ],
     )
     for name, mine, theirs in zip(("C1", "C3"), got["demo"], got["explorer"], strict=True):

@@ -59,3 +59,17 @@ def test_counts_in_prose_come_from_the_model(lang: str, counts: dict) -> None:
 def test_number_reader_skips_layer_names() -> None:
     assert numbers("C1 has 156 parameters and 122,304 connections; S2 12.") == [156, 122_304, 12]
     assert numbers("C1 有 156 个参数、122,304 个连接，共2,000个") == [156, 122_304, 2_000]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_course_version_counts_match_the_models(lang: str) -> None:
+    """ "fewer parameters than the original, 44,426 against 60,000: C5 reads 256 values instead of 400, which leaves
+    out 17,280 of its weights", read from the page and recomputed from the two models' records."""
+    opening = {"en": "It has fewer parameters than the original", "zh": "它的参数比原版少"}[lang]
+    text = paragraph(PAGES[lang].read_text(encoding="utf-8"), opening)
+    networks = architectures_record()["networks"]
+    course, paper = networks["lenet_course"], networks["lenet1998"]
+    c5 = {net: next(c for c in n["layers"] if c["name"] == "C5") for net, n in (("course", course), ("paper", paper))}
+    inputs = {net: (c5[net]["params"] - 120) // 120 for net in c5}  # each of the 120 units: a weight per input
+    assert inputs == {"course": 256, "paper": 400}
+    assert numbers(text)[:5] == [course["params"], paper["params"], 256, 400, (400 - 256) * 120]

@@ -70,30 +70,38 @@ def test_intro_matches_the_benchmark(lang: str, run: dict) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_recipe_matches_the_code(lang: str, run: dict) -> None:
-    """The recipe list: steps_per_execution=50, warm-up to 0.01 over 10 % of the steps, beta_2=0.99 (about 1,000
-    steps' memory at 0.999, more than the run's 860; chosen on validation), label smoothing 0.1, 5,000."""
+    """The recipe list: steps_per_execution=10, warm-up to 0.01 over 10 % of the steps,
+    beta_2=0.99 (about 1,000 steps' memory at 0.999, more than the run's 860), label smoothing 0.05 (each as accurate
+    on validation as the alternative, and varying less between seeds), 5,000."""
     recipe = section(lang, "recipe")
     default, seed = run["presets"]["default"], run["presets"]["seed"]
     training = run["training"]  # read back from the model as the run compiled it
     schedule = training["learning_rate"]
 
-    assert "`steps_per_execution=50`" in recipe and training["steps_per_execution"] == 50
+    assert "`steps_per_execution=10`" in recipe and training["steps_per_execution"] == 10
     assert "0.01 over the first 10" in " ".join(recipe.split()) if lang == "en" else "升到 0.01" in recipe
     assert schedule["after_warmup"] == default["learning_rate"] == 0.01
     assert "`beta_2=0.99`" in recipe and default["beta_2"] == training["beta_2"] == 0.99 and seed["beta_2"] == 0.999
     assert "1,000" in recipe and round(1 / (1 - 0.999)) == 1000 and "860" in recipe
     full_run_steps = default["epochs"] * math.ceil((60000 - run["holdout"]) / default["batch_size"])
     assert full_run_steps == 860
-    measured = json.loads((DATA / "training.json").read_text(encoding="utf-8"))["recipe"]  # "did better on validation"
-    assert measured["0.99"]["val"]["mean"] > measured["0.999"]["val"]["mean"] and measured["steps"] == full_run_steps
+    measured = json.loads((DATA / "training.json").read_text(encoding="utf-8"))["recipe"]
+    assert measured["steps"] == full_run_steps
+    # "equally accurate on the validation set, and ... varied less from seed to seed", for beta_2 and for smoothing
+    for other in ("0.999", "smoothing_0.1"):
+        val, alternative = measured["0.99"]["val"], measured[other]["val"]
+        assert abs(val["mean"] - alternative["mean"]) < min(val["std"], alternative["std"])
+        assert val["std"] < alternative["std"]
+    words = ("varied less from seed to seed", "equally accurate") if lang == "en" else ("波动更小", "不相上下")
+    assert all(w in " ".join(recipe.split()) for w in words)
     two = "good solution in two epochs" if lang == "en" else "2 轮就能得到较好的解"
     assert two in " ".join(recipe.split()) and default["epochs"] == 2
     assert re.search(r"10 ?%", recipe) and schedule["warmup_steps"] == max(1, schedule["total_steps"] // 10)
     assert schedule["first"] == 0.0 and schedule["last"] == 0.0  # from zero, and down to zero
     assert default["schedule"] == "warmup-cosine"
-    smoothing = "Label smoothing 0.1" if lang == "en" else "标签平滑 0.1"
-    assert smoothing in recipe and default["label_smoothing"] == 0.1 and training["label_smoothing"] == 0.1
-    assert "0.91" in recipe and "0.01" in recipe  # 1 - 0.1 + 0.1 / 10 and 0.1 / 10
+    smoothing = "Label smoothing 0.05" if lang == "en" else "标签平滑 0.05"
+    assert smoothing in recipe and default["label_smoothing"] == 0.05 and training["label_smoothing"] == 0.05
+    assert "0.955" in recipe and "0.005" in recipe  # 1 - 0.05 + 0.05 / 10 and 0.05 / 10
     assert "5,000" in recipe and run["holdout"] == 5000 and default["validation"] == "holdout"
     # --preset seed: "Adam with a constant learning rate, batch size 128, two epochs, the test set as validation"
     seed_words = "batch size 128" if lang == "en" else "批量大小 128"
@@ -124,7 +132,7 @@ def test_frameworks_comparison_matches_its_record(lang: str, run: dict) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_exercise_and_captions_match_the_code(lang: str, run: dict) -> None:
-    """Exercise 3 (5,000 held out, batch 128, 50 steps per call: 430 steps, 9 calls) and the 5,000 in the captions."""
+    """Exercise 3 (5,000 held out, batch 128, 10 steps per call: 430 steps, 43 calls) and the 5,000 in the captions."""
     default = run["presets"]["default"]
     exercise = paragraph(section(lang, "exercises"), r"5,000")
     steps = math.ceil((60000 - run["holdout"]) / default["batch_size"])
@@ -132,9 +140,9 @@ def test_exercise_and_captions_match_the_code(lang: str, run: dict) -> None:
 
     assert "5,000" in exercise and run["holdout"] == 5000
     assert "128" in exercise and default["batch_size"] == 128
-    assert "`steps_per_execution=50`" in exercise and default["steps_per_execution"] == 50
+    assert "`steps_per_execution=10`" in exercise and default["steps_per_execution"] == 10
     answer = section(lang, "exercises")
-    assert "55,000" in answer and "430" in answer and (steps, calls) == (430, 9)
+    assert "55,000" in answer and "430" in answer and "43 " in answer and (steps, calls) == (430, 43)
     shipped = json.loads((ROOT / "assets" / "models" / "lenet.json").read_text(encoding="utf-8"))  # a full run
     assert (shipped["train_images"], shipped["training"]["steps_per_epoch"]) == (55000, steps)
     captions = section(lang, "figures")
@@ -142,9 +150,9 @@ def test_exercise_and_captions_match_the_code(lang: str, run: dict) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_speed_paragraph_matches_the_benchmark(lang: str) -> None:
-    """#speed: the three CPU settings, oneDNN on as installed; faster with it, about as long held to AVX2, slower
-    with the Eigen kernels; the AVX2 cap left the seed preset's time as it was and slowed the default."""
+def test_speed_paragraph_matches_the_benchmark(lang: str, run: dict) -> None:
+    """#speed: both presets train the same (unpadded) network; the three CPU settings, oneDNN on as installed; the
+    default faster than the 2019 code in all three; more than 99 % on every seed in every setting."""
     record = benchmark()
     text = " ".join(section(lang, "recipe").split())
     modes = record["modes"]
@@ -152,33 +160,35 @@ def test_speed_paragraph_matches_the_benchmark(lang: str) -> None:
     assert modes["avx2"]["env"] == {"ONEDNN_MAX_CPU_ISA": "AVX2"} and "`ONEDNN_MAX_CPU_ISA=AVX2`" in text
     assert modes["eigen"]["env"] == {"TF_ENABLE_ONEDNN_OPTS": "0"} and "`TF_ENABLE_ONEDNN_OPTS=0`" in text
     assert modes["native"]["onednn"] is True and modes["avx2"]["onednn"] is True and modes["eigen"]["onednn"] is False
-    native, avx2, eigen = (modes[m]["summary"] for m in ("native", "avx2", "eigen"))
-    assert native["time_ratio"] < 1 and native["cpu_time_ratio"] < 1  # "trains faster than the 2019 code"
-    assert 0.9 <= avx2["time_ratio"] <= 1.1  # "about as long"
-    assert eigen["time_ratio"] > 1 and eigen["cpu_time_ratio"] > 1  # "the default takes longer"
-    seed_change = avx2["seed"]["median_train_seconds"] / native["seed"]["median_train_seconds"]
-    assert (
-        abs(seed_change - 1)
-        < 0.05
-        < avx2["default"]["median_train_seconds"] / native["default"]["median_train_seconds"] - 1
-    )
+    # "the same network": one parameter count for both presets, in every setting
+    assert all(m["summary"]["default"]["params"] == m["summary"]["seed"]["params"] for m in modes.values())
+    default_recipe = run["presets"]["default"]
+    assert record["summary"]["default"]["params"] == run["params"]
+    # "`--preset padded` ... With the Eigen kernels ... trains more slowly than the 2019 code"
+    assert modes["eigen"]["summary"]["padded_time_ratio"] > 1 and "`--preset padded`" in text
+    assert run["presets"]["padded"] == default_recipe | {"model": "padded"}
+    # "In all three settings the default trains faster than the 2019 code"
+    assert all(m["summary"]["time_ratio"] < 1 for m in modes.values())
+    # "still passes 99 % test accuracy on every seed, in every setting"
     assert all(m["summary"]["default"]["min_accuracy"] > 0.99 for m in modes.values())
     assert record["machine"]["flags"] and {"avx512_vnni", "avx512_bf16"} & set(record["machine"]["flags"])
+    # "validates on the 10,000 test images in batches of 128 ... validates on 5,000 in batches of 1,000"
+    default, seed = run["presets"]["default"], run["presets"]["seed"]
+    assert seed["validation"] == "test" and seed["batch_size"] == 128 and seed["steps_per_execution"] == 1
+    assert seed["validation_batch_size"] is None  # Keras then validates in batches of the training batch size
+    assert default["validation"] == "holdout" and run["holdout"] == 5000 and default["validation_batch_size"] == 1000
+    assert default["steps_per_execution"] == 10 and "10,000" in text and "1,000" in text
     if lang == "en":
         for phrase in (
-            "trains faster than the 2019 code",
-            "the two take about as long",
-            "the default takes longer",
-            "left the 2019 code's time as it was but slowed the default",
+            "In all three settings the default trains faster than the 2019 code",
+            "That is why the default does not pad",
             "AVX512_VNNI, AVX512_BF16",
         ):
             assert phrase in text, phrase
     else:
         for phrase in (
-            "本课程方案比 2019 年的代码训练得更快",
-            "两者耗时相当",
-            "本课程方案反而更慢",
-            "2019 年代码的耗时不变，本课程方案则变慢了",
+            "在三种设置下，本课程方案都比 2019 年的代码训练得更快",
+            "这就是默认配置不做填充的原因",
             "AVX512_VNNI、AVX512_BF16",
         ):
             assert phrase in text, phrase

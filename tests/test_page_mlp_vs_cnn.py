@@ -107,12 +107,12 @@ def test_first_layer_count(lang: str, smoke: dict) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_results_follow_from_the_record(lang: str, lenet: dict) -> None:
-    """'With about a tenth of the parameters, the CNN makes fewer mistakes', on 55,000 training images."""
+    """'With less than a tenth of the parameters, the CNN makes fewer mistakes', on 55,000 training images."""
     text = section(lang, "results")
     committed = record()
     mlp, cnn = committed["models"]["mlp"], committed["models"]["lenet5"]
-    assert ("about a tenth of the parameters" if lang == "en" else "十分之一左右") in text
-    assert 0.08 < cnn["params"] / mlp["params"] < 0.12
+    assert ("less than a tenth of the parameters" if lang == "en" else "还不到 MLP 的十分之一") in text
+    assert cnn["params"] / mlp["params"] < 0.1
     assert cnn["params"] == lenet["params"]
     assert cnn["test_accuracy"] > mlp["test_accuracy"]  # fewer mistakes
     assert "55,000" in text and committed["train_images"] == 60000 - lenet["holdout"] == 55000
@@ -133,25 +133,28 @@ def test_shuffled_pixels_claims(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_sub_sampling_claim(lang: str, lenet: dict) -> None:
-    """Without S2 and S4 the first dense layer would get C3's 24 × 24 × 16 = 9,216 values, over a million weights."""
+    """Without S2 and S4 the first dense layer would get C3's 20 × 20 × 16 = 6,400 values, not 256: 768,000 weights."""
     import keras
 
     text = section(lang, "why-fewer-parameters")
-    no_pooling = keras.Sequential(
+    no_pooling = keras.Sequential(  # the course's LeNet-5 (no padding) without its pooling layers
         [
             keras.Input((28, 28, 1)),
-            keras.layers.Conv2D(6, 5, padding="same"),
+            keras.layers.Conv2D(6, 5),
             keras.layers.Conv2D(16, 5),
             keras.layers.Flatten(),
             keras.layers.Dense(120),
         ]
     )
     flat = no_pooling.layers[2].output.shape[-1]
-    assert r"24\times 24\times 16 = 9{,}216" in text and flat == 9216
-    assert ("more than a million weights" if lang == "en" else "超过一百万个") in text and 120 * flat > 1_000_000
-    assert ("receives 400 values" if lang == "en" else "只接收 400 个值") in text
+    assert r"20\times 20\times 16 = 6{,}400" in text and flat == 6400
+    assert r"6{,}400 \times 120 = 768{,}000" in text and 120 * flat == 768_000
+    assert no_pooling.layers[3].count_params() == 768_000 + 120
+    assert r"256 \times 120 = 30{,}720" in text
+    assert ("receives 256 values" if lang == "en" else "只接收 256 个值") in text
     cnn = by_name(lenet)
-    assert cnn["flatten"]["output_shape"][-1] == 400
+    assert cnn["flatten"]["output_shape"][-1] == 256
+    assert cnn["C5"]["params"] == 256 * 120 + 120 == 30_720 + 120
     assert [cnn[name]["type"] for name in ("S2", "S4")] == ["MaxPooling2D"] * 2
 
 

@@ -150,14 +150,19 @@ def mean(s: dict) -> float:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_optimizer_claims_match_the_record(lang: str) -> None:
-    """Four learning rates each, chosen on validation; Adam the most accurate; the largest rates diverge."""
+    """Four learning rates each, chosen on validation; accuracy rises to a best rate, then falls; plain SGD fails
+    at the largest; Adam the most accurate."""
     o = record()["optimizers"]
     assert all(len(r["grid"]) == 4 for r in o.values())
-    for r in o.values():  # the chosen rate is the best on validation: the one just below the edge
+    for r in o.values():
         rates = list(r["grid"])
-        assert float(max(rates, key=r["grid"].get)) == r["learning_rate"] == float(rates[-2])
-        assert r["grid"][rates[-1]] < 0.2  # the largest rate tried fails: "no better than a guess"
+        best = max(range(len(rates)), key=lambda i: r["grid"][rates[i]])
+        assert float(rates[best]) == r["learning_rate"]  # chosen on validation
+        accuracy = [r["grid"][rate] for rate in rates]
+        assert accuracy[: best + 1] == sorted(accuracy[: best + 1]) and best < len(rates) - 1  # "rises ... up to"
+        assert accuracy[best:] == sorted(accuracy[best:], reverse=True)  # "... and falls beyond it"
         assert all(2.9 < float(b) / float(a) < 3.4 for a, b in zip(rates, rates[1:], strict=False))  # "about 3"
+    assert o["sgd"]["grid"][list(o["sgd"]["grid"])[-1]] < 0.2  # "plain SGD fails outright ... no better than a guess"
     adam, momentum, sgd = (o[name]["test_accuracy"] for name in ("adam", "momentum", "sgd"))
     assert adam["mean"] - momentum["mean"] > max(adam["std"], momentum["std"])  # "by more than the spread"
     assert 0 < momentum["mean"] - sgd["mean"] < max(momentum["std"], sgd["std"])  # "smaller than that spread"
@@ -167,8 +172,8 @@ def test_optimizer_claims_match_the_record(lang: str) -> None:
             "optimizers",
             "tried at four learning rates",
             "by a factor of about 3",
-            "the largest rate tried",
-            "the second largest tried",
+            "rises with the learning rate up to a best rate and falls beyond it",
+            "plain SGD fails outright",
             "Adam reached the highest mean test accuracy, by more than the spread",
             "momentum came next, but its lead over plain SGD is smaller than that spread",
         )
@@ -178,8 +183,8 @@ def test_optimizer_claims_match_the_record(lang: str) -> None:
             "optimizers",
             "各试 4 个学习率",
             "相邻两个学习率之比约为 3",
-            "所试的最大学习率",
-            "第二大的学习率",
+            "随学习率增大而上升，过了某个最佳学习率又转而下降",
+            "普通 SGD 彻底训练失败",
             "Adam 的平均测试准确率最高，领先幅度超过了种子之间的差别",
             "带动量的 SGD 其次，但它比普通 SGD 多出的那一点小于种子之间的差别",
         )
@@ -187,7 +192,7 @@ def test_optimizer_claims_match_the_record(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_initialization_claims_match_the_record(lang: str) -> None:
-    """Spread grows (std 1) or shrinks (0.001) at every layer; loss ln 10; widest spread; Glorot ≈ He."""
+    """Spread grows (std 1) or shrinks (0.001) at every layer; loss ln 10; widest spread; He slightly ahead."""
     i = record()["initialization"]
     large, small = list(i["normal_1"]["std"].values()), list(i["normal_0.001"]["std"].values())
     assert all(b > a for a, b in zip(large, large[1:], strict=False))
@@ -196,7 +201,8 @@ def test_initialization_claims_match_the_record(lang: str) -> None:
     assert i["normal_1"]["initial_loss"] > 100
     assert max(i, key=lambda k: i[k]["test_accuracy"]["std"]) == "normal_0.001"  # "the widest in the table"
     glorot, he = i["glorot_uniform"]["test_accuracy"], i["he_normal"]["test_accuracy"]
-    assert abs(glorot["mean"] - he["mean"]) < max(glorot["std"], he["std"])  # within the spread: "equally good"
+    # "He ended slightly ahead of Glorot, by about the spread between seeds" (the recipe: "by no more than about")
+    assert 0 < he["mean"] - glorot["mean"] < 1.5 * max(glorot["std"], he["std"])
     for bad in ("normal_1", "normal_0.001"):
         assert i[bad]["test_accuracy"]["max"] < glorot["min"] - 0.1  # "far worse"
     if lang == "en":
@@ -206,7 +212,7 @@ def test_initialization_claims_match_the_record(lang: str) -> None:
             "the spread grows at every layer",
             "the signal shrinks at every layer",
             "its spread is the widest in the table",
-            "Glorot and He are equally good",
+            "He ended slightly ahead of Glorot, by about the spread between seeds",
         )
     else:
         says(
@@ -215,21 +221,24 @@ def test_initialization_claims_match_the_record(lang: str) -> None:
             "每经过一层都在增大",
             "每经过一层都在缩小",
             "各种子之间的差别在表中最大",
-            "Glorot 和 He 一样好",
+            "He 初始化略胜 Glorot 一筹，领先的幅度与种子之间的差别相当",
         )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_overfitting_claims_match_the_record(lang: str) -> None:
-    """No remedy: every training image learned, a wide gap; dropout narrows it; weight decay changes little."""
+    """No remedy: almost every training image learned, a wide gap; dropout narrows it and raises test accuracy;
+    weight decay narrows it too, at the strongest strength tried; both together: the narrowest gap."""
     r = record()
     o, settings = r["overfitting"], r["overfitting_settings"]
-    assert o["none"]["train_accuracy"]["min"] == 1.0
-    assert mean(o["dropout"]["gap"]) < mean(o["none"]["gap"]) - 2 * o["none"]["gap"]["std"]
+    assert 0.99 < mean(o["none"]["train_accuracy"])  # "almost every training image"
+    none_gap, spread = mean(o["none"]["gap"]), o["none"]["gap"]["std"]
+    assert mean(o["dropout"]["gap"]) < none_gap - spread and mean(o["weight_decay"]["gap"]) < none_gap - spread
     assert mean(o["dropout"]["test_accuracy"]) > mean(o["none"]["test_accuracy"])
-    assert abs(mean(o["weight_decay"]["gap"]) - mean(o["none"]["gap"])) < o["none"]["gap"]["std"]
+    assert min(o, key=lambda name: mean(o[name]["gap"])) == "both"  # "the narrowest gap"
     grid = settings["weight_decay_grid"]
-    assert len(grid) == 3 and float(min(grid, key=float)) == settings["weight_decay"]  # "the weakest ... tried"
+    assert len(grid) == 3 and float(max(grid, key=grid.get)) == settings["weight_decay"]  # chosen on validation
+    assert settings["weight_decay"] == max(map(float, grid))  # "the strongest of the three strengths tried"
     assert settings["epochs"] == 40 and settings["epochs"] * math.ceil(settings["images"] / 128) == 320
     if lang == "en":
         says(
@@ -237,10 +246,11 @@ def test_overfitting_claims_match_the_record(lang: str) -> None:
             "overfitting",
             "for 40 epochs",
             "from three values tried",
-            "learns every training image",
+            "learns almost every training image",
             "Dropout narrows it, and raises the test accuracy",
-            "the weakest of the three",
-            "over 320 steps",
+            "Weight decay narrows it as well",
+            "the strongest of the three",
+            "Both together leave the narrowest gap",
         )
     else:
         says(
@@ -248,10 +258,11 @@ def test_overfitting_claims_match_the_record(lang: str) -> None:
             "overfitting",
             "训练 40 轮",
             "从 3 个取值中",
-            "把每一张训练图像都学会了",
+            "几乎把每一张训练图像都学会了",
             "丢弃法缩小了差距，也提高了测试准确率",
-            "3 个取值中最弱的",
-            "在 320 步之内",
+            "权重衰减同样缩小了差距",
+            "3 个取值中最强的",
+            "两者都用时，差距最小",
         )
 
 
@@ -331,14 +342,22 @@ def test_augmentation_claims_match_the_record(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_recipe_claims_match_the_record_and_the_code(lang: str) -> None:
-    """The default: 55,000 images, two epochs (860 steps), beta_2=0.99 chosen on validation; 'about 1,000 steps'."""
+    """The default: 55,000 images, two epochs (860 steps), 'about 1,000 steps'; on validation the three settings
+    differ by less than the spread between seeds, and beta_2=0.99 with label smoothing 0.05 varies least."""
     r = record()
     default = lenet_smoke_record()["presets"]["default"]
     assert (default["epochs"], default["batch_size"], default["beta_2"]) == (2, 128, 0.99)
-    assert default["learning_rate"] == 0.01 and default["label_smoothing"] == 0.1
+    assert default["learning_rate"] == 0.01 and default["label_smoothing"] == 0.05
     assert r["recipe"]["steps"] == 860 == default["epochs"] * math.ceil(55000 / default["batch_size"])
     assert r["recipe"]["images"] == 55000 and r["recipe"]["epochs"] == default["epochs"]
-    assert mean(r["recipe"]["0.99"]["val"]) > mean(r["recipe"]["0.999"]["val"])  # chosen on validation
+    settings = ("0.999", "0.99", "smoothing_0.1")
+    val = {key: r["recipe"][key]["val"] for key in settings}
+    means = [mean(val[key]) for key in settings]
+    assert max(means) - min(means) < min(v["std"] for v in val.values())  # "differ by less than the spread"
+    assert min(settings, key=lambda key: val[key]["std"]) == "0.99"  # "varies least from seed to seed"
+    # "The test columns ... rank the three spreads in the same order"
+    test = {key: r["recipe"][key]["test_accuracy"]["std"] for key in settings}
+    assert sorted(settings, key=lambda key: val[key]["std"]) == sorted(settings, key=test.__getitem__)
     assert r["recipe"]["0.99"]["test_accuracy"]["min"] >= 0.99
     assert round(1 / (1 - 0.999)) == 1000 and round(1 / (1 - 0.99)) == 100  # the averages' spans, in steps
     # "barely overfits": the full recipe's gap is a fraction of a percentage point, the small subset's several.
@@ -351,7 +370,9 @@ def test_recipe_claims_match_the_record_and_the_code(lang: str) -> None:
             "recipe",
             "all 55,000 training images for two epochs",
             "860 steps",
-            "`beta_2=0.99`",
+            "varies least from seed to seed",
+            "`beta_2=0.99` with a label smoothing of 0.05",
+            "rank the three spreads in the same order",
             "barely overfits",
             "about twice as long",
         )
@@ -361,7 +382,9 @@ def test_recipe_claims_match_the_record_and_the_code(lang: str) -> None:
             "recipe",
             "全部 55,000 张训练图像训练 2 轮",
             "860 步",
-            "`beta_2=0.99`",
+            "波动最小",
+            "`beta_2=0.99`，标签平滑 0.05",
+            "波动大小的排序与验证集相同",
             "几乎不会过拟合",
             "约为原来的两倍",
         )

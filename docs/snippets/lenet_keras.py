@@ -16,7 +16,7 @@ x_test = x_test.reshape(-1, 28, 28, 1).astype("float32") / 255
 model = keras.Sequential(
     [
         keras.Input((28, 28, 1)),
-        layers.Conv2D(6, 5, padding="same", activation="relu"),
+        layers.Conv2D(6, 5, activation="relu"),
         layers.MaxPooling2D(2),
         layers.Conv2D(16, 5, activation="relu"),
         layers.MaxPooling2D(2),

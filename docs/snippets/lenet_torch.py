@@ -16,14 +16,14 @@ x_test = torch.tensor(x_test, dtype=torch.float32).unsqueeze(1) / 255
 y_train, y_test = torch.tensor(y_train, dtype=torch.long), torch.tensor(y_test, dtype=torch.long)
 
 model = nn.Sequential(
-    nn.Conv2d(1, 6, 5, padding="same"),
+    nn.Conv2d(1, 6, 5),
     nn.ReLU(),
     nn.MaxPool2d(2),
     nn.Conv2d(6, 16, 5),
     nn.ReLU(),
     nn.MaxPool2d(2),
     nn.Flatten(),
-    nn.Linear(16 * 5 * 5, 120),
+    nn.Linear(16 * 4 * 4, 120),
     nn.ReLU(),
     nn.Linear(120, 84),
     nn.ReLU(),
