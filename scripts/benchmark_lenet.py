@@ -52,6 +52,16 @@ def onednn_enabled(env: dict[str, str]) -> bool | None:
     return {"True": True, "False": False}.get(answer[0]) if answer else None
 
 
+def schedule(seeds: int, modes: list[str]) -> list[tuple[int, str, str]]:
+    """The (seed, mode, preset) of every run, in order: per seed, each mode; the presets' order flips each seed."""
+    return [
+        (seed, mode, preset)
+        for seed in range(seeds)
+        for mode in modes
+        for preset in (PRESETS if seed % 2 == 0 else tuple(reversed(PRESETS)))
+    ]
+
+
 def run_once(preset: str, seed: int, mode: str, extra: list[str]) -> dict:
     """One training run in a fresh process, in a temporary folder; the record (lenet.json) it wrote there."""
     saved = {name: os.environ.get(name) for name in MODES[mode]}
@@ -134,18 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         env = " ".join(f"{k}={v}" for k, v in s["env"].items()) or "(as installed)"
         print(f"{mode:6s}: {env}, oneDNN {'on' if s['onednn'] else 'off' if s['onednn'] is False else 'unknown'}")
     runs, versions = [], {}
-    for seed in range(args.seeds):
-        for mode in modes:
-            for preset in PRESETS if seed % 2 == 0 else reversed(PRESETS):
-                record = run_once(preset, seed, mode, extra)
-                run = {"mode": mode, **{key: record[key] for key in KEYS}}
-                versions = record["versions"]
-                runs.append(run)
-                print(
-                    f"{mode:6s} {preset:8s} seed {seed}: accuracy {run['test_accuracy']:.4f}, "
-                    f"training {run['train_seconds']:.2f} s ({run['train_cpu_seconds']:.2f} s of processor time)",
-                    flush=True,
-                )
+    for seed, mode, preset in schedule(args.seeds, modes):
+        record = run_once(preset, seed, mode, extra)
+        run = {"mode": mode, **{key: record[key] for key in KEYS}}
+        versions = record["versions"]
+        runs.append(run)
+        print(
+            f"{mode:6s} {preset:8s} seed {seed}: accuracy {run['test_accuracy']:.4f}, "
+            f"training {run['train_seconds']:.2f} s ({run['train_cpu_seconds']:.2f} s of processor time)",
+            flush=True,
+        )
     for mode in modes:
         settings[mode]["summary"] = s = summarise(runs, mode)
         for preset in PRESETS:
