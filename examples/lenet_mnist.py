@@ -289,12 +289,12 @@ from keras import layers
 
 
 # %%
-def build_lenet5() -> keras.Sequential:
-    """LeNet-5 with ReLU, max pooling and a softmax output."""
+def build_lenet5(padding: str = "valid") -> keras.Sequential:
+    """LeNet-5 with ReLU, max pooling and a softmax output; padding="same" pads C1's input to the paper's 32x32."""
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
-            layers.Conv2D(6, 5, activation="relu", name="C1"),  # 28x28 -> 24x24, no padding
+            layers.Conv2D(6, 5, padding=padding, activation="relu", name="C1"),  # valid: 28x28 -> 24x24
             layers.MaxPooling2D(2, name="S2"),
             layers.Conv2D(16, 5, activation="relu", name="C3"),
             layers.MaxPooling2D(2, name="S4"),
@@ -303,7 +303,7 @@ def build_lenet5() -> keras.Sequential:
             layers.Dense(84, activation="relu", name="F6"),
             layers.Dense(10, activation="softmax", name="output"),
         ],
-        name="lenet5",
+        name="lenet5" if padding == "valid" else "lenet5_padded",
     )
 
 
@@ -325,25 +325,7 @@ def build_seed() -> keras.Sequential:
     )
 
 
-def build_padded() -> keras.Sequential:
-    """LeNet-5 with C1's input padded by 2 pixels on each side: the paper's 32×32 field, and its map sizes."""
-    return keras.Sequential(
-        [
-            keras.Input((28, 28, 1)),
-            layers.Conv2D(6, 5, padding="same", activation="relu", name="C1"),  # 28x28 padded to 32x32 -> 28x28
-            layers.MaxPooling2D(2, name="S2"),
-            layers.Conv2D(16, 5, activation="relu", name="C3"),
-            layers.MaxPooling2D(2, name="S4"),
-            layers.Flatten(name="flatten"),
-            layers.Dense(120, activation="relu", name="C5"),
-            layers.Dense(84, activation="relu", name="F6"),
-            layers.Dense(10, activation="softmax", name="output"),
-        ],
-        name="lenet5_padded",
-    )
-
-
-BUILDERS = {"lenet5": build_lenet5, "seed": build_seed, "padded": build_padded}
+BUILDERS = {"lenet5": build_lenet5, "seed": build_seed, "padded": lambda: build_lenet5(padding="same")}
 
 # %% [markdown]
 # The preset's model, with its initial weights drawn from `--seed`:

@@ -4,7 +4,7 @@
 // Dense kernel [in][out]), and ten MNIST test digits (base64 uint8, 28x28 each, row by row).
 window.LENET_WEIGHTS = {
   "model": "lenet.keras",
-  "sha256": "395941e0fe52e7607b523133d957940beae7db40562ea73e3fb1afab5d628a24",
+  "sha256": "7fde0faad0c460860685cccd58b733e645191b41aacb4d2292fbb092bef91a84",
   "dtype": "float16",
   "input_shape": [28, 28, 1],
   "layers": [
