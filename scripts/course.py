@@ -63,6 +63,25 @@ def run_example(
     )
 
 
+GENERATED = ROOT / "docs" / "generated"  # the Markdown fragments the pages include with --8<--
+
+
+def markdown_table(header: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table: the header row, the separator and one line per row."""
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_fragments(texts: dict[str, str], out: Path = GENERATED) -> None:
+    """Write each fragment (file name -> text) into `out`, each file whole or not at all."""
+    for name, text in texts.items():
+        with atomic_path(out / name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        path = out / name
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; it replaces `target` only if the block succeeds."""

@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import convolve2d
 
-from course import atomic_path
+from course import markdown_table, write_fragments
 from make_ship_fragments import FRAGMENTS as SHIP_FRAGMENTS
 from make_training_fragments import FRAGMENTS as TRAINING_FRAGMENTS
 from make_web_fragments import FRAGMENTS as WEB_FRAGMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATED = ROOT / "docs" / "generated"
 DATA = ROOT / "docs" / "data"
 LANGS = ("en", "zh")
 
@@ -143,12 +142,6 @@ TEXT = {
 }
 
 
-def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 # The records of lenet_mnist.py runs that give each model's layers: the shipped default model's, and
 # a `--preset seed --smoke` run's (the seed model's layers do not depend on how long it trains).
 LAYER_RECORDS = {"lenet5": ROOT / "assets" / "models" / "lenet.json", "seed": DATA / "lenet_seed.json"}
@@ -173,7 +166,7 @@ def layer_table(model: str, lang: str) -> str:
         shape = "×".join(str(d) for d in layer["output_shape"][1:])
         rows.append((f"`{layer['name']}`", layer["type"], shape, f"{layer['params']:,}", _param_formula(layer)))
     rows.append((f"**{TEXT[lang]['total']}**", "", "", f"**{record['params']:,}**", ""))
-    return _table(TEXT[lang]["layers"], rows)
+    return markdown_table(TEXT[lang]["layers"], rows)
 
 
 def mlp_results(lang: str) -> str:
@@ -184,7 +177,7 @@ def mlp_results(lang: str) -> str:
         (t["mlp_names"][name], f"{m['params']:,}", f"{m['test_accuracy']:.2%}", f"{m['shuffled_test_accuracy']:.2%}")
         for name, m in record["models"].items()
     ]
-    return _table(t["mlp"], rows) + "\n" + t["mlp_note"].format(**record) + "\n"
+    return markdown_table(t["mlp"], rows) + "\n" + t["mlp_note"].format(**record) + "\n"
 
 
 def _shape(shape: list[int]) -> str:
@@ -205,7 +198,12 @@ def lenet1998_layers(lang: str) -> str:
         for c in net["layers"]
     ]
     rows.append((f"**{t['total']}**", "", "", f"**{net['params']:,}**", f"**{net['connections']:,}**"))
-    return _table(t["lenet1998"], rows) + "\n" + t["lenet1998_fixed"].format(fixed=f"{net['fixed_params']:,}") + "\n"
+    return (
+        markdown_table(t["lenet1998"], rows)
+        + "\n"
+        + t["lenet1998_fixed"].format(fixed=f"{net['fixed_params']:,}")
+        + "\n"
+    )
 
 
 def alexnet_layers(lang: str) -> str:
@@ -220,7 +218,7 @@ def alexnet_layers(lang: str) -> str:
         conv_macs=f"{sum(c['macs'] for c in convs) / macs:.1%}",
         fc6=f"{next(c['params'] for c in counts if c['name'] == 'fc6') / params:.1%}",
     )
-    return _table(t["alexnet"], rows) + "\n" + note + "\n"
+    return markdown_table(t["alexnet"], rows) + "\n" + note + "\n"
 
 
 def architectures_compare(lang: str) -> str:
@@ -235,7 +233,7 @@ def architectures_compare(lang: str) -> str:
         params=f"{networks['alexnet']['params'] / networks['lenet1998']['params']:,.0f}",
         macs=f"{networks['alexnet']['macs'] / networks['lenet1998']['macs']:,.0f}",
     )
-    return _table(t["compare"], rows) + "\n" + note + "\n"
+    return markdown_table(t["compare"], rows) + "\n" + note + "\n"
 
 
 def frameworks_results(lang: str) -> str:
@@ -266,7 +264,7 @@ def frameworks_results(lang: str) -> str:
         batch_size=batch_size,
         learning_rate=learning_rate,
     )
-    return _table(t["frameworks"], rows) + "\n" + note + "\n"
+    return markdown_table(t["frameworks"], rows) + "\n" + note + "\n"
 
 
 GLOSSARY_TEXT = {
@@ -332,11 +330,7 @@ def render_all() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    GENERATED.mkdir(parents=True, exist_ok=True)
-    for name, text in render_all().items():
-        with atomic_path(GENERATED / name) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        print(f"wrote docs/generated/{name}")
+    write_fragments(render_all())
     return 0
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import course
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATED = ROOT / "docs" / "generated"
+GENERATED = course.GENERATED
 RECORD = ROOT / "docs" / "data" / "lenet_ship.json"
 LANGS = ("en", "zh")
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -84,12 +84,6 @@ def power_of_ten(value: float) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(rows[0]) + " |", "| " + " | ".join("---" for _ in rows[0]) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
-    return "\n".join(lines) + "\n"
-
-
 def lenet_ship(lang: str) -> str:
     """The Keras model and its LiteRT export side by side: size, agreement, time per image; then how measured."""
     t, r = TEXT[lang], record()
@@ -130,7 +124,7 @@ def lenet_ship(lang: str) -> str:
         weights=r["weights"],
         weight_bytes=4 * r["weights"],
     )
-    return _table(rows) + "\n" + note + "\n"
+    return course.markdown_table(rows[0], rows[1:]) + "\n" + note + "\n"
 
 
 FRAGMENTS: dict[str, Callable[[], str]] = {f"lenet_ship.{lang}.md": partial(lenet_ship, lang) for lang in LANGS}
@@ -153,11 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             f"error: {RECORD.relative_to(ROOT)} is not a record of scripts/export_lenet.py ({error})", file=sys.stderr
         )
         return 1
-    GENERATED.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        with course.atomic_path(GENERATED / name) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        print(f"wrote docs/generated/{name}")
+    course.write_fragments(texts)
     return 0
 
 

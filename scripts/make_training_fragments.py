@@ -15,10 +15,9 @@ from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
 
-from course import atomic_path
+from course import markdown_table, write_fragments
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATED = ROOT / "docs" / "generated"
 DATA = ROOT / "docs" / "data"
 LANGS = ("en", "zh")
 
@@ -215,12 +214,6 @@ TEXT = {
 }
 
 
-def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 @cache
 def training() -> dict:
     """docs/data/training.json, written by examples/training.py."""
@@ -280,7 +273,7 @@ def optimizers(lang: str) -> str:
                 _range(r["test_accuracy"], lang),
             )
         )
-    return _table(t["optimizers"], rows)
+    return markdown_table(t["optimizers"], rows)
 
 
 def initialization(lang: str) -> str:
@@ -298,7 +291,7 @@ def initialization(lang: str) -> str:
                 _range(r["test_accuracy"], lang),
             )
         )
-    return _table(t["init"], rows)
+    return markdown_table(t["init"], rows)
 
 
 def overfitting(lang: str) -> str:
@@ -311,7 +304,7 @@ def overfitting(lang: str) -> str:
         gap = f"{s['gap']['mean'] * 100:.2f} ± {s['gap']['std'] * 100:.2f}"
         rows.append((label, _pm(s["train_accuracy"]), _pm(s["test_accuracy"]), gap))
     note = t["overfitting_note"].format(images=settings["images"], epochs=settings["epochs"])
-    return _table(t["overfitting"], rows) + "\n" + note + "\n"
+    return markdown_table(t["overfitting"], rows) + "\n" + note + "\n"
 
 
 def batchnorm(lang: str) -> str:
@@ -327,7 +320,7 @@ def batchnorm(lang: str) -> str:
             (t["batchnorm_names"][name], _pm(s["test_accuracy"]), _range(s["test_accuracy"], lang), seconds, cpu)
         )
     header = tuple(h.format(images=r["settings"]["train_images"]) for h in t["batchnorm"])
-    return _table(header, rows) + "\n" + t["batchnorm_note"] + "\n"
+    return markdown_table(header, rows) + "\n" + t["batchnorm_note"] + "\n"
 
 
 def augmentation(lang: str) -> str:
@@ -350,7 +343,7 @@ def augmentation(lang: str) -> str:
         shifted = [f"{a['shifts'][str(k)]['mean']:.2%}" for k in shifts]
         rows.append((t["augmentation_names"][name], _pm(a["test_accuracy"]), *shifted, correct, lowest))
     note = t["augmentation_note"].format(n=len(r["settings"]["samples"]))
-    return _table(header, rows) + "\n" + note + "\n"
+    return markdown_table(header, rows) + "\n" + note + "\n"
 
 
 def recipe(lang: str) -> str:
@@ -361,7 +354,7 @@ def recipe(lang: str) -> str:
         (beta_2, smoothing, _pm(r[key]["val"]), _pm(r[key]["test_accuracy"]), _range(r[key]["test_accuracy"], lang))
         for key, beta_2, smoothing in settings
     ]
-    return _table(t["recipe"], rows) + "\n" + t["recipe_note"].format(**r) + "\n"
+    return markdown_table(t["recipe"], rows) + "\n" + t["recipe_note"].format(**r) + "\n"
 
 
 def lenet_results(lang: str) -> str:
@@ -408,7 +401,7 @@ def lenet_results(lang: str) -> str:
                 f"{s['padded_time_ratio']} ({s['max_padded_time_ratio']})",
             )
         )
-    return _table(t["results"], rows) + "\n" + note + "\n\n" + _table(t["modes"], modes)
+    return markdown_table(t["results"], rows) + "\n" + note + "\n\n" + markdown_table(t["modes"], modes)
 
 
 FRAGMENTS: dict[str, Callable[[], str]] = {}
@@ -431,11 +424,7 @@ def render_all() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    GENERATED.mkdir(parents=True, exist_ok=True)
-    for name, text in render_all().items():
-        with atomic_path(GENERATED / name) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        print(f"wrote docs/generated/{name}")
+    write_fragments(render_all())
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import course
 
-GENERATED = course.ROOT / "docs" / "generated"
+GENERATED = course.GENERATED
 RECORD = course.ROOT / "docs" / "data" / "lenet_web.json"
 LANGS = ("en", "zh")
 
@@ -81,10 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=GENERATED, help="folder to write into (default: docs/generated)")
     args = parser.parse_args(argv)
-    for name, text in render_all().items():
-        with course.atomic_path(args.out / name) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out / name}")
+    course.write_fragments(render_all(), args.out)
     return 0
 
 

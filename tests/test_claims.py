@@ -18,6 +18,15 @@ SENTENCES = {
     "zh": r"C1 和 F6 的参数量与论文完全一致：([\d,]+) 和 ([\d,]+)",
 }
 
+C5_SENTENCES = {
+    "en": r"C5 has ([\d,]+) instead of the paper's ([\d,]+), because it reads 256",
+    "zh": r"C5 有 ([\d,]+) 个参数，论文中则是 ([\d,]+) 个，因为它读取的是 256 个值",
+}
+C5_EXERCISE = {
+    "en": r"The course's C5 has ([\d,]+) parameters, the paper's ([\d,]+)\.",
+    "zh": r"本课程的 C5 有 ([\d,]+) 个参数，论文中的 C5 却有 ([\d,]+) 个",
+}
+
 
 @functools.cache
 def shipped_lenet5():
@@ -39,6 +48,12 @@ def test_lenet5_matches_the_paper_where_the_lesson_says_it_does(lang: str) -> No
     paper = {layer["name"]: layer["params"] for layer in networks["lenet1998"]["layers"]}
     assert stated == [ours[n] for n in ("C1", "F6")] == [paper[n] for n in ("C1", "F6")]
     assert ours["C3"] != paper["C3"] and ours["C5"] != paper["C5"]  # "C3 and C5 differ"
+    # "C5 has 30,840 instead of the paper's 48,120, because it reads 256 values instead of 400", and exercise 1
+    for sentence in (C5_SENTENCES[lang], C5_EXERCISE[lang]):
+        found = re.search(sentence, page)
+        assert found, f"{lang}/lenet-mnist.md no longer states C5's counts"
+        assert [int(v.replace(",", "")) for v in found.groups()] == [ours["C5"], paper["C5"]]
+    assert ours["C5"] == 120 * (256 + 1) and paper["C5"] == 120 * (400 + 1)
     # architectures.py's copy of this course's LeNet-5 (the comparison table in alexnet.md) is the trained model
     assert {layer["name"]: layer["params"] for layer in networks["lenet_course"]["layers"]} == ours
 

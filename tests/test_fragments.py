@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import course
 import make_fragments
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_fragments_are_current() -> None:
     rendered = make_fragments.render_all()
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in make_fragments.GENERATED.glob("*.md")}
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in course.GENERATED.glob("*.md")}
     assert on_disk == rendered, "run `python scripts/make_fragments.py` and commit docs/generated/"
 
 
