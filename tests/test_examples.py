@@ -1,8 +1,9 @@
 """Every example stands alone, and every example page shows the outputs of a current run.
 
 - An example imports nothing from the project and carries the helpers of tests/example_helpers.py unchanged.
-- Its `.py` and `.ipynb`, downloaded from the built site into an empty folder, each run there (`--smoke`;
-  the notebook in a Jupyter kernel with EXAMPLE_ARGS) and write only inside that folder.
+- Its `.py` and `.ipynb`, as the built site offers them, each run in a folder of their own (`--smoke`; the
+  notebook bare in a Jupyter kernel with EXAMPLE_ARGS, the script beside its `make figures` inputs) and write
+  only inside that folder.
 - The stored notebook each page renders (docs/generated/examples/) comes from the current script, holds its
   outputs and shows the figures it wrote; make_figures.SOURCES names every file each run writes.
 """
@@ -23,6 +24,7 @@ import pytest
 
 import course
 from make_figures import FOLDERS, NOTEBOOKS, SOURCES
+from runs import script_smoke
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.py"))
@@ -135,42 +137,38 @@ def fetch(url: str, target: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_downloads_run_alone_in_an_empty_folder(served_site: str, name: str, tmp_path: Path) -> None:
-    """The site's .py (with --smoke) and .ipynb (in a kernel, EXAMPLE_ARGS=--smoke) run in empty folders.
+def test_downloads_run_from_a_folder_of_their_own(served_site: str, name: str, tmp_path: Path) -> None:
+    """The site's .py and .ipynb are the current script; each runs in a folder of its own and writes only there.
 
-    Each folder is also the run's HOME, so Keras's and matplotlib's caches land inside it; nothing may appear
-    beside it. MNIST comes from $MNIST_PATH, as a reader's copy would come from Keras's cache.
+    The .ipynb runs in a kernel (EXAMPLE_ARGS=--smoke) in an empty folder; the .py (`runs.script_smoke`, whose run
+    the page tests read too) with --smoke beside what `make figures` gives it, so each example runs both bare and
+    with its inputs. Each folder is also the run's HOME, so Keras's and matplotlib's caches land inside it;
+    nothing may appear beside it. MNIST comes from $MNIST_PATH, as a reader's copy would come from Keras's cache.
     """
-    folders = {kind: tmp_path / "parent" / kind for kind in ("script", "notebook")}
-    for folder in folders.values():
-        folder.mkdir(parents=True)
-    script = fetch(f"{served_site}examples/{name}/{name}.py", folders["script"] / f"{name}.py")
-    notebook = fetch(f"{served_site}examples/{name}/{name}.ipynb", folders["notebook"] / f"{name}.ipynb")
-    runs = {
-        "script": subprocess.Popen(
-            [sys.executable, script.name, "--smoke"],
-            cwd=folders["script"],
-            env=course.example_env(home=folders["script"]),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        ),
-        "notebook": subprocess.Popen(
-            [str(Path(sys.executable).with_name("jupyter-execute")), notebook.name],
-            cwd=folders["notebook"],
-            env={**course.example_env(home=folders["notebook"]), "EXAMPLE_ARGS": "--smoke"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        ),
-    }
-    for kind, process in runs.items():
+    folder = tmp_path / "parent" / "notebook"
+    folder.mkdir(parents=True)
+    script = fetch(f"{served_site}examples/{name}/{name}.py", tmp_path / f"{name}.py")
+    assert script.read_bytes() == (ROOT / "examples" / f"{name}.py").read_bytes()
+    notebook = fetch(f"{served_site}examples/{name}/{name}.ipynb", folder / f"{name}.ipynb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter-execute")), notebook.name],
+        cwd=folder,
+        env={**course.example_env(home=folder), "EXAMPLE_ARGS": "--smoke"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        folders = {"script": script_smoke(name)}  # runs meanwhile, unless another test already made it
+    finally:
         stdout, stderr = process.communicate(timeout=900)
-        assert process.returncode == 0, f"{kind}:\n{stdout[-2000:]}\n{stderr[-3000:]}"
-    assert sorted(p.name for p in (tmp_path / "parent").iterdir()) == ["notebook", "script"]
+    assert process.returncode == 0, f"notebook:\n{stdout[-2000:]}\n{stderr[-3000:]}"
+    folders["notebook"] = folder
+    for kind, where in folders.items():
+        assert [p.name for p in where.parent.iterdir()] == [kind], f"{kind}: something was written beside it"
     if not PAGES[name].args:  # the outputs make figures takes from a default run are written by the smoke run too
-        for kind, folder in folders.items():
-            written = {p.name for p in (folder / "outputs").iterdir()} if (folder / "outputs").is_dir() else set()
+        for kind, where in folders.items():
+            written = {p.name for p in (where / "outputs").iterdir()} if (where / "outputs").is_dir() else set()
             for src, _ in PAGES[name].moves():
                 assert src in written, f"{kind}: {name} --smoke did not write outputs/{src}"
 

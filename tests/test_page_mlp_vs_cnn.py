@@ -15,7 +15,7 @@ import pytest
 
 import course
 import prose
-from runs import lenet_smoke_record
+from runs import lenet_smoke_record, script_smoke, stdout
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "lessons" / "mlp-vs-cnn.md" for lang in ("en", "zh")}
@@ -26,14 +26,14 @@ LAYER_KEYS = ("name", "type", "output_shape", "params")
 
 
 @pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The record of a --smoke run of examples/mlp_vs_cnn.py, and what it printed (key "stdout")."""
-    tmp = tmp_path_factory.mktemp("mlp_vs_cnn")
-    result = course.run_example("mlp_vs_cnn", "--smoke", "--out", "out", cwd=tmp)
-    assert result.returncode == 0, result.stdout + result.stderr
-    written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
-    assert written == [f"out/{name}" for name in FILES]
-    return json.loads((tmp / "out" / "mlp_vs_cnn.json").read_text(encoding="utf-8")) | {"stdout": result.stdout}
+def smoke() -> dict:
+    """The record of a --smoke run of examples/mlp_vs_cnn.py (`runs.script_smoke`), and what it printed ("stdout")."""
+    folder = script_smoke("mlp_vs_cnn")
+    # Besides its outputs, only the caches of its HOME (.keras, .config): it writes nowhere else.
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["mlp_vs_cnn.py", "outputs"]
+    assert sorted(p.name for p in (folder / "outputs").rglob("*")) == sorted(FILES)
+    record = json.loads((folder / "outputs" / "mlp_vs_cnn.json").read_text(encoding="utf-8"))
+    return record | {"stdout": stdout(folder.parent).read_text(encoding="utf-8")}
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_the_example_prints_the_results_it_records(smoke: dict) -> None:
     for name, m in smoke["models"].items():
         row = f"{name:8} {m['params']:>10,} {m['test_accuracy']:>14.2%} {m['shuffled_test_accuracy']:>16.2%}"
         assert row in lines, name
-    assert "wrote out/mlp_vs_cnn.json" in lines
+    assert "wrote outputs/mlp_vs_cnn.json" in lines
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 import course
 import make_training_fragments
 import prose
-from runs import lenet_smoke_record
+from runs import lenet_smoke_record, script_smoke
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "docs" / "data" / "training.json"
@@ -56,14 +55,17 @@ def shape(value: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A --smoke run in an empty folder holding only the handwritten samples: its files, record and output."""
-    tmp = tmp_path_factory.mktemp("training")
-    shutil.copytree(ROOT / "assets" / "samples", tmp / "samples")
-    result = course.run_example("training", "--smoke", "--out", "out", cwd=tmp, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    files = sorted(p.relative_to(tmp / "out").as_posix() for p in (tmp / "out").rglob("*") if p.is_file())
-    return {"files": files, "record": json.loads((tmp / "out" / "training.json").read_text(encoding="utf-8"))}
+def smoke() -> dict:
+    """The --smoke run of `runs.script_smoke`, beside the handwritten samples: the files it wrote and its record."""
+    folder = script_smoke("training")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "outputs",
+        "samples",
+        "training.py",
+    ]
+    out = folder / "outputs"
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    return {"files": files, "record": json.loads((out / "training.json").read_text(encoding="utf-8"))}
 
 
 def test_the_record_is_a_full_run_with_its_machine() -> None:
