@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response, Route
 
 pytestmark = pytest.mark.browser
 
@@ -161,8 +161,20 @@ def follow_language_link(page: Page, lang: str) -> tuple[str, str, int] | None:
     return unquote(urlsplit(page.url).path).removeprefix("/"), page.evaluate("document.documentElement.lang"), status
 
 
+SUBRESOURCES = {"stylesheet", "script", "font", "image", "media"}
+
+
+def document_only(route: Route) -> None:
+    """Let documents and the page's own requests (the sitemap the language menu reads) through; skip the rest."""
+    if route.request.resource_type in SUBRESOURCES:
+        route.abort()
+    else:
+        route.continue_()
+
+
 def tour(browser: Browser, base: str, lang: str, path: str, done: set[str]) -> list[Visit]:
-    """Visit a page in a fresh context, then the other language through its language menu, and back.
+    """Visit a page in a fresh context, then the other language through its language menu, and back (the page
+    it lands on loads without its scripts, styles, fonts and images: only its address and language are read).
 
     The two languages share no URL (the Chinese site lives under zh/, assets included), so the page
     the menu opens is a first visit too; `reused` lists any URL for which that does not hold.
@@ -191,6 +203,7 @@ def tour(browser: Browser, base: str, lang: str, path: str, done: set[str]) -> l
             inspect(page, second)
             second.reused = sorted(second.urls & first.urls)
             recorder.start(None)
+            context.route("**/*", document_only)  # the click back only needs the page it lands on
             back = follow_language_link(page, lang)
             if back is not None:
                 second.switch[lang] = back[0] if back[1] == lang else f"{back[0]} (<html lang={back[1]!r}>)"
