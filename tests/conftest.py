@@ -34,6 +34,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The files that take a minute or more of the suite (`--durations`), longest first. pytest-xdist hands whole files
+# to its workers in collection order (pytest.ini), so these start first and neither worker ends on one of them.
+LONG_FILES = ("test_frameworks.py", "test_examples.py", "test_lenet.py", "test_hosting.py", "test_browser.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of LONG_FILES first, in that order; every other test keeps its place."""
+    items.sort(key=lambda item: LONG_FILES.index(item.path.name) if item.path.name in LONG_FILES else len(LONG_FILES))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_runs(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Where tests/runs.py keeps what the test processes share: the folder above each pytest-xdist worker's own."""
