@@ -72,13 +72,12 @@ class Source:
             pairs.append((src, f"{key}/{renamed or src}"))
         return pairs
 
-    def copies(self, folders: dict[str, Path]) -> list[tuple[Path, str]]:
-        """(site file, path in the scratch folder) for every input."""
-        pairs = []
+    def copy_inputs(self, folders: dict[str, Path], scratch: Path) -> None:
+        """Copy every input from its site folder into `scratch`, where the run expects it."""
         for item in self.inputs:
             source, _, target = item.partition("=>")
-            pairs.append((folders[source.split("/")[0]] / source.split("/", 1)[1], target))
-        return pairs
+            (scratch / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folders[source.split("/")[0]] / source.split("/", 1)[1], scratch / target)
 
     def paths(self, folders: dict[str, Path]) -> list[Path]:
         """Where the outputs land."""
@@ -203,9 +202,7 @@ def run(source: Source, folders: dict[str, Path], scratch: Path) -> float:
     """Run one source into `scratch`; move its outputs into place; store its notebook. Returns seconds."""
     out = scratch / "outputs"  # given as a relative path, so the stored output reads as a reader's run would
     script = ROOT / source.script
-    for site_file, target in source.copies(folders):
-        (scratch / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(site_file, scratch / target)
+    source.copy_inputs(folders, scratch)
     start = time.perf_counter()
     if source.page:
         notebook = execute_notebook(script, source.argv(Path("outputs"), folders), cwd=scratch)

@@ -75,9 +75,7 @@ def script_smoke(name: str) -> Path:
         folder.mkdir()
         shutil.copy(course.EXAMPLES / f"{name}.py", folder)
         (source,) = [s for s in SOURCES if s.script == f"examples/{name}.py" and s.page]
-        for src, target in source.copies({key: course.ROOT / value for key, value in FOLDERS.items()}):
-            (folder / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, folder / target)
+        source.copy_inputs({key: course.ROOT / value for key, value in FOLDERS.items()}, folder)
         result = subprocess.run(
             [sys.executable, f"{name}.py", "--smoke"],
             cwd=folder,

@@ -3,6 +3,7 @@ the root, every page and the 404 page of both languages load cleanly, with canon
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,14 +82,10 @@ def visit(browser: Browser, url: str) -> tuple[Visit, dict]:
     return seen, shown
 
 
-HOMES: dict[str, tuple[Visit, dict]] = {}
-
-
+@functools.cache
 def home_visit(browser: Browser, url: str) -> tuple[Visit, dict]:
     """`visit(browser, url)`, made once per URL: the 404 pages of every depth link to the same home pages."""
-    if url not in HOMES:
-        HOMES[url] = visit(browser, url)
-    return HOMES[url]
+    return visit(browser, url)
 
 
 @pytest.mark.browser
